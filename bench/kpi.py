@@ -1,0 +1,465 @@
+"""The service index (QĐ 766) at the scale of a merged province: the index over HTTP, and `recompute`.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench_kpi .venv/bin/python bench/kpi.py
+    options: --dossiers 5000000 --requests 200 --workers 2 --jobs 2
+
+Against the PostgreSQL database of DATABASE_URL (created when missing):
+1. Refuses a database holding data it did not put there (it claims an empty one with its own table
+   `motcua_bench_kpi_claim`), migrates it and loads the demo (`motcua demo`: a province, its communes,
+   staff, procedures) that `motcua generate` draws its dossiers over.
+2. Tops the database up to `--dossiers` dossiers with `motcua generate` (issue 5): a year of history up
+   to now, every dossier with the events, steps and components the services would have written, by COPY.
+   A database kept from an earlier run is reused as it is (generation is the slow part).
+3. `recompute` (motcua.kpi.recompute): every KPI fact and counter rebuilt from the dossier events, timed by
+   phase; and, in the same run, one plain SQL aggregate over the dossiers table (received and on-time
+   dossiers per competent unit, the naive way to compute 2.1), the best of three: the ratio of the two is
+   what rebuilding the index from its source costs against reading the dossiers once.
+4. Starts gunicorn (`--workers` sync workers, persistent connections) on a free port, as production
+   does, and asks GET /api/v1/kpi/index with a bearer token of a province supervisor: the province and its
+   busiest commune, for the running year (judged now: the facts of dossiers due today are read too) and
+   for the previous year (closed), `--requests` times each after a warm-up, one at a time. Prints the
+   latencies; the target is p95 <= 200 ms.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MOTCUA_VAR_DIR", str(Path(tempfile.gettempdir()) / "motcua-bench-kpi-var"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "motcua.config.settings"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Sum  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+CLAIM_TABLE = "motcua_bench_kpi_claim"
+STATE_TABLE = "motcua_bench_kpi_state"
+TARGET_MS = 200
+
+
+# --- the database ---------------------------------------------------------------------------------------
+
+
+def ensure_database() -> None:
+    name = settings.DATABASES["default"]["NAME"]
+    admin = psycopg.conninfo.make_conninfo(os.environ["DATABASE_URL"], dbname="postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def claim_database() -> None:
+    """Refuse a database with data the bench did not put there; claim an empty one."""
+    tables = set(connection.introspection.table_names())
+    if CLAIM_TABLE in tables:
+        return
+    for table in ("accounts_user", "dossiers_dossier", "organizations_unit"):
+        if table in tables:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+                if cursor.fetchone()[0]:
+                    sys.exit(
+                        f"refused: {settings.DATABASES['default']['NAME']} holds data the bench did not "
+                        f"create ({table} is not empty). Use an empty database, e.g. motcua_bench_kpi."
+                    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {CLAIM_TABLE} (claimed_at timestamptz NOT NULL DEFAULT now())")
+        cursor.execute(f"INSERT INTO {CLAIM_TABLE} DEFAULT VALUES")
+
+
+def dossier_total() -> int:
+    from motcua.dossiers.models import DossierStatusCounter
+
+    rows = DossierStatusCounter.objects.filter(part=DossierStatusCounter.Part.RECEIVING)
+    return int(rows.aggregate(total=Sum("value"))["total"] or 0)
+
+
+def generate_to(target: int, jobs: int) -> float:
+    have = dossier_total()
+    if have >= target:
+        print(f"{have:,} dossiers already generated: reused")
+        return 0.0
+    print(f"generating {target - have:,} dossiers with `motcua generate` (have {have:,}) ...", flush=True)
+    started = time.perf_counter()
+    call_command("generate", dossiers=target - have, seed=1, jobs=jobs, no_progress=True)
+    return time.perf_counter() - started
+
+
+def state(key: str, value: int | None = None) -> int:
+    """A number the bench keeps in its database between runs (how many copies were made)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (key text PRIMARY KEY, value bigint NOT NULL)"
+        )
+        if value is not None:
+            cursor.execute(
+                f"INSERT INTO {STATE_TABLE} VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+        cursor.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = %s", [key])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def extra_communes(count: int) -> list[int]:
+    """`count` communes added under the demo province (a merged province has about a hundred)."""
+    from motcua.organizations.models import Unit
+    from motcua.organizations.services import unit_create
+
+    province = Unit.objects.filter(parent__isnull=True, level=Unit.Level.PROVINCE).order_by("pk").first()
+    assert province is not None, "the demo province is missing"
+    have = list(
+        Unit.objects.filter(external_key__startswith="bench-kpi-").order_by("pk").values_list("pk", flat=True)
+    )
+    for number in range(len(have), count):
+        unit = unit_create(
+            name=f"Ủy ban nhân dân xã Bench {number + 1:03d}",
+            level=Unit.Level.COMMUNE,
+            kind=Unit.Kind.PEOPLES_COMMITTEE,
+            parent=province,
+        )
+        Unit.objects.filter(pk=unit.pk).update(external_key=f"bench-kpi-{number + 1:03d}")
+        have.append(unit.pk)
+    return have
+
+
+def dossier_columns() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'dossiers_dossier' "
+            "ORDER BY ordinal_position"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def replicate_to(target: int, base: int, communes: list[int]) -> float:
+    """Copies of the generated dossiers, with their events, until the database holds `target` dossiers.
+
+    Copy j of a dossier gets new keys (id, public id, code `…-j`, code sequence + j·10⁵), keeps its
+    history (times, states, the same events with the same data), and is decided by one of the added
+    communes when the original was decided by a commune (departments keep theirs). Steps and components
+    are not copied: the index and the aggregate do not read them."""
+    copies = max(0, -(-target // base) - 1)
+    done = state("copies")
+    if done >= copies:
+        return 0.0
+    started = time.perf_counter()
+    columns = dossier_columns()
+    replaced = {
+        "id": "id + %(copy)s * %(id_step)s",
+        "public_id": "gen_random_uuid()",
+        "code": "CASE WHEN code IS NULL THEN NULL ELSE code || '-' || %(copy)s END",
+        "code_sequence": "code_sequence + %(copy)s * 100000",
+        "current_step_id": "NULL",
+        "competent_unit_id": (
+            "CASE WHEN competent_unit_id IN (SELECT id FROM organizations_unit WHERE level = 'commune') "
+            "THEN %(commune)s ELSE competent_unit_id END"
+        ),
+    }
+    select = ", ".join(replaced.get(column, column) for column in columns)
+    if not done:  # the key spaces of the copies, fixed by the originals (kept for a later run)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(id) FROM dossiers_dossier")
+            state("id_step", 10 ** len(str(cursor.fetchone()[0])))
+            cursor.execute("SELECT max(id) FROM dossiers_dossierevent")
+            state("event_step", 10 ** len(str(cursor.fetchone()[0])))
+    id_step, event_step = state("id_step"), state("event_step")
+    for copy in range(done + 1, copies + 1):
+        commune = communes[copy % len(communes)]
+        params = {"copy": copy, "id_step": id_step, "event_step": event_step, "commune": commune}
+        limit = min(base, target - copy * base)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO dossiers_dossier ({', '.join(columns)}) "
+                f"SELECT {select} FROM dossiers_dossier WHERE id < %(id_step)s ORDER BY id LIMIT {limit}",
+                params,
+            )
+            cursor.execute(
+                "INSERT INTO dossiers_dossierevent (id, dossier_id, sequence, kind, at, actor_id, "
+                "from_status, to_status, data, schema_version) SELECT e.id + %(copy)s * %(event_step)s, "
+                "e.dossier_id + %(copy)s * %(id_step)s, e.sequence, e.kind, e.at, e.actor_id, e.from_status, "
+                "e.to_status, e.data, e.schema_version FROM dossiers_dossierevent e "
+                "WHERE e.dossier_id IN (SELECT id FROM dossiers_dossier WHERE id < %(id_step)s ORDER BY id "
+                f"LIMIT {limit})",
+                params,
+            )
+            state("copies", copy)
+        print(f"  copy {copy}/{copies}: {time.perf_counter() - started:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        for table in ("dossiers_dossier", "dossiers_dossierevent"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+    return time.perf_counter() - started
+
+
+def table_rows(table: str) -> int:
+    """The planner's row estimate (exact after ANALYZE), not a COUNT over millions of rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def plain_aggregate() -> tuple[float, int]:
+    """One GROUP BY over the dossiers: received and on-time dossiers per competent unit (best of 3)."""
+    sql = (
+        "SELECT competent_unit_id, count(*), "
+        "count(*) FILTER (WHERE ended_at IS NOT NULL AND ended_at <= appointment_at) "
+        "FROM dossiers_dossier WHERE received_at IS NOT NULL GROUP BY competent_unit_id"
+    )
+    best, groups = float("inf"), 0
+    for _attempt in range(3):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            groups = len(cursor.fetchall())
+        best = min(best, time.perf_counter() - started)
+    return best, groups
+
+
+# --- who asks, about what ---------------------------------------------------------------------------------
+
+
+def supervisor_token(province: Any) -> str:
+    from motcua.accounts.models import Role, RoleGrant, User
+    from motcua.accounts.services import api_token_create
+
+    user, created = User.objects.get_or_create(
+        username="bench.giamsat.tinh", defaults={"kind": User.Kind.STAFF, "full_name": "Giám sát (bench)"}
+    )
+    if created:
+        user.set_password(uuid.uuid4().hex)
+        user.save(update_fields=["password"])
+        RoleGrant.objects.create(user=user, role=Role.SUPERVISOR, unit=province)
+    _token, secret = api_token_create(actor=user, owner=user, name=f"bench kpi {uuid.uuid4().hex[:8]}")
+    return secret
+
+
+def province_and_busiest_commune() -> tuple[Any, Any]:
+    """The root unit with the most dossiers counted, and its commune with the most."""
+    from motcua.kpi.counters import UnitMonthCounter
+    from motcua.organizations.models import Unit
+
+    by_unit = dict(
+        UnitMonthCounter.objects.values("unit_id")
+        .annotate(total=Sum("received"))
+        .values_list("unit_id", "total")
+    )
+    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=list(by_unit))}
+    roots: dict[str, int] = {}
+    for pk, total in by_unit.items():
+        roots[units[pk].path[:8]] = roots.get(units[pk].path[:8], 0) + total
+    province = Unit.objects.get(path=max(roots, key=lambda path: roots[path]))
+    communes: dict[int, int] = {}
+    for pk, total in by_unit.items():
+        unit = units[pk]
+        if unit.path.startswith(province.path) and unit.level == Unit.Level.COMMUNE:
+            top = next(u for u in Unit.objects.ancestors_of(unit) if u.level == Unit.Level.COMMUNE)
+            communes[top.pk] = communes.get(top.pk, 0) + total
+    commune = Unit.objects.get(pk=max(communes, key=lambda pk: communes[pk]))
+    return province, commune
+
+
+# --- the server -----------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """gunicorn serving motcua on a free local port, as production does."""
+
+    def __init__(self, workers: int) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DB_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
+        self.log = tempfile.NamedTemporaryFile(prefix="motcua-bench-kpi-", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "motcua.config.wsgi:application",
+                f"--workers={workers}",
+                f"--bind=127.0.0.1:{self.port}",
+                "--timeout=120",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        self.stop()
+        sys.exit(f"gunicorn did not start; see {self.log.name}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def fetch(url: str, token: str) -> tuple[float, dict[str, Any]]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:  # our own server
+        body = json.loads(response.read())
+    return (time.perf_counter() - started) * 1000, body
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# --- main -----------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--dossiers", type=int, default=5_000_000, help="dossiers in the database")
+    parser.add_argument(
+        "--base",
+        type=int,
+        default=100_000,
+        help="dossiers generated by `motcua generate`; the rest are copies",
+    )
+    parser.add_argument("--communes", type=int, default=100, help="communes added for the copies")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes of `generate`")
+    parser.add_argument("--skip-recompute", action="store_true", help="keep the counters of an earlier run")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/kpi.py runs against PostgreSQL: set DATABASE_URL=postgres://…/motcua_bench_kpi")
+
+    from motcua.kpi.counters import DossierFact, ProcedureDayCounter, UnitDayCounter, UnitMonthCounter
+    from motcua.kpi.recompute import recompute
+
+    ensure_database()
+    claim_database()
+    call_command("migrate", verbosity=0)
+    call_command("demo", if_empty=True, verbosity=0)
+    base = min(args.base, args.dossiers)
+    generated = generate_to(base, args.jobs)
+    copied = replicate_to(args.dossiers, base, extra_communes(args.communes))
+    analyze()
+    dossiers = table_rows("dossiers_dossier")
+    events = table_rows("dossiers_dossierevent")
+    print(
+        f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} CPUs, "
+        f"{settings.DATABASES['default']['NAME']}: {dossiers:,} dossiers, {events:,} events"
+        + (f" (generated {base:,} in {generated:.0f} s)" if generated else "")
+        + (f" (copied in {copied:.0f} s)" if copied else "")
+    )
+
+    report = None
+    if not args.skip_recompute or not DossierFact.objects.exists():
+        print("recompute ...", flush=True)
+        report = recompute()
+        analyze()
+    aggregate, groups = plain_aggregate()
+
+    province, commune = province_and_busiest_commune()
+    token = supervisor_token(province)
+    year = timezone.localdate().year
+    cases = [
+        (f"province, {year} (running)", province, str(year)),
+        (f"commune, {year} (running)", commune, str(year)),
+        (f"province, {year - 1} (closed)", province, str(year - 1)),
+        (f"commune, {year - 1} (closed)", commune, str(year - 1)),
+    ]
+    server = Server(args.workers)
+    results = []
+    try:
+        for label, unit, period in cases:
+            url = f"{server.url}/api/v1/kpi/index?unit={unit.pk}&period={period}"
+            for _warm in range(10):
+                _ms, body = fetch(url, token)
+            received = next(i for i in body["indicators"] if i["id"] == "2.1")["denominator"]
+            timings = [fetch(url, token)[0] for _ in range(args.requests)]
+            results.append((label, unit.name, received, body["total"], timings))
+    finally:
+        server.stop()
+
+    print(
+        f"\nKPI tables: {table_rows('kpi_dossierfact'):,} dossier facts, "
+        f"{table_rows(ProcedureDayCounter._meta.db_table):,} per procedure and day, "
+        f"{table_rows(UnitDayCounter._meta.db_table):,} per unit and day, "
+        f"{table_rows(UnitMonthCounter._meta.db_table):,} per unit and month"
+    )
+    if report is not None:
+        phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items())
+        print(
+            f"\nrecompute: {report.events:,} events of {report.dossiers:,} dossiers in "
+            f"{report.total_seconds:.1f} s ({phases})"
+        )
+        print(f"plain SQL aggregate over dossiers_dossier ({groups} competent units): {aggregate:.2f} s")
+        print(f"ratio recompute / aggregate: {report.total_seconds / aggregate:.0f}")
+    else:
+        print(f"\nplain SQL aggregate over dossiers_dossier: {aggregate:.2f} s (no recompute)")
+    print(
+        f"\nGET /api/v1/kpi/index, gunicorn {args.workers} workers, "
+        f"{args.requests} requests each, one at a time:"
+    )
+    print(
+        f"  {'case':28} {'unit':44} {'received':>10} {'total':>7} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    )
+    worst = 0.0
+    for label, name, received, total, timings in results:
+        p95 = percentile(timings, 95)
+        worst = max(worst, p95)
+        print(
+            f"  {label:28} {name[:44]:44} {received:>10,} {total:>7} {percentile(timings, 50):7.1f} "
+            f"{p95:7.1f} {percentile(timings, 99):7.1f} {max(timings):7.1f}"
+        )
+    verdict = "met" if worst <= TARGET_MS else "missed"
+    print(
+        f"\ntarget p95 <= {TARGET_MS} ms: {verdict} (worst p95 {worst:.1f} ms), "
+        f"{dt.datetime.now():%Y-%m-%d %H:%M}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.api.api import api
+from motcua.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("motcua.accounts.urls")),
+    path("worktime/", include("motcua.worktime.urls")),
+    path("thu-tuc/", include("motcua.catalog.urls")),
+    path("chi-so/", include("motcua.kpi.urls")),
+    path("verify/", include("motcua.documents.urls")),
+    path("", include("motcua.web.urls")),
+]

@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): the lifecycle from submission to the returned result, with legal codes and deadlines."""

@@ -1,0 +1,493 @@
+"""Work queues: for each staff role, the dossiers waiting on the officer (selectors only; the pages come
+in issue 6 and the API endpoint calls `work_queue`).
+
+- intake officer: dossiers submitted to their receiving units (to receive, or to ask to supplement or
+  refuse, within the 8 working hours of ND 45/2020 art. 11 for online ones), and resolved dossiers whose
+  result they hand over;
+- specialist, leader: dossiers in processing at an open step assigned to them, or unassigned with their
+  role in their units;
+- supervisor: dossiers of their subtree under the clock that are at risk or late, and online dossiers near
+  or past their receipt limit.
+
+A queue is one or more *lanes*, each a filtered set of dossiers ordered by its own due column (the receipt
+limit for submitted dossiers, the due moment otherwise) or its own received column, then by id. A page is
+the merge of the lanes on (value, id) with keyset pagination: each lane reads only the (value, id) of
+the rows after the cursor through an index (`Meta.indexes` of `Dossier` and `DossierStep`, "work
+queues"), never an OFFSET, so that a page costs the same at the end of a queue of a million dossiers as
+at its start; one more query loads the page's dossiers by key. The specialist's and leader's lane starts
+from their open steps (index-only scans), then reads those dossiers by key. Dossiers without a value in
+the order column (direct and postal dossiers have no receipt limit) come last, by id.
+
+Counts per status come from `DossierStatusCounter` (kept by the services in the same transaction), never
+from a COUNT over the dossiers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import heapq
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Role
+from motcua.accounts.permissions import has_role, units_where
+from motcua.core.errors import ApplicationError, PermissionDenied
+from motcua.dossiers.deadlines import at_risk_minutes
+from motcua.dossiers.models import Dossier, DossierStatusCounter, DossierStep, SupplementRequest
+from motcua.dossiers.selectors import status_counts
+from motcua.worktime import Calendar
+from motcua.worktime.selectors import calendar_for_unit
+
+Status = Dossier.Status
+
+QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR)
+MAX_LIMIT = 200
+# Provinces alert the intake officer 2 working hours before the 8-working-hour receipt limit
+# (LEGAL.md §1.3, provincial practice).
+RECEIPT_ALERT_MINUTES = 120
+ORDERS = ("due", "received")
+
+
+# --- urgency: due / left / late / at risk ----------------------------------------------------------------
+
+
+class CalendarCache:
+    """Working calendars by unit id, built once per use (a page or an alert run)."""
+
+    def __init__(self) -> None:
+        self._calendars: dict[int | None, Calendar] = {}
+
+    def __call__(self, unit_id: int | None) -> Calendar:
+        if unit_id not in self._calendars:
+            self._calendars[unit_id] = calendar_for_unit(unit=unit_id)
+        return self._calendars[unit_id]
+
+
+@dataclass(frozen=True, slots=True)
+class Urgency:
+    """How pressing a dossier is: its limit, the working minutes left (negative: late by), and the flags
+    the queues colour by. `paused`: waiting for a supplement, the clock stands still."""
+
+    due_at: dt.datetime | None
+    left_minutes: int | None
+    late: bool
+    at_risk: bool
+    paused: bool = False
+
+
+NO_URGENCY = Urgency(None, None, late=False, at_risk=False)
+
+
+def receipt_urgency(
+    *, receive_due_at: dt.datetime | None, unit_id: int, now: dt.datetime, calendars: CalendarCache
+) -> Urgency:
+    """A submitted online dossier against its 8-working-hour receipt limit, on the receiving unit's
+    calendar: at risk with at most RECEIPT_ALERT_MINUTES working minutes left."""
+    if receive_due_at is None:
+        return NO_URGENCY
+    left = calendars(unit_id).working_minutes_between(now, receive_due_at)
+    late = now > receive_due_at
+    return Urgency(receive_due_at, left, late=late, at_risk=not late and left <= RECEIPT_ALERT_MINUTES)
+
+
+def clock_urgency(
+    *,
+    status: str,
+    due_at: dt.datetime | None,
+    paused_since: dt.datetime | None,
+    unit_id: int,
+    now: dt.datetime,
+    calendars: CalendarCache,
+) -> Urgency:
+    """A dossier under the clock against its due moment, on the competent unit's calendar: at risk with at
+    most AT_RISK_WORKING_DAYS working days left (time for the apology, LEGAL.md §1.8). While it waits for
+    a supplement the clock is paused: the minutes left are those at the request (the due moment moves when
+    the applicant answers)."""
+    if due_at is None:
+        return NO_URGENCY
+    calendar = calendars(unit_id)
+    paused = status == Status.WAITING_SUPPLEMENT and paused_since is not None
+    reference = paused_since if paused and paused_since is not None else now
+    left = calendar.working_minutes_between(reference, due_at)
+    late = reference > due_at
+    return Urgency(
+        due_at, left, late=late, at_risk=not late and left <= at_risk_minutes(calendar), paused=paused
+    )
+
+
+# --- queue definition ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    """Optional filters: one status of the queue, a procedure (id), a channel ("1", "2", "3"), and a moment
+    before which the dossier is due."""
+
+    status: str | None = None
+    procedure: int | None = None
+    channel: str | None = None
+    due_before: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """Part of a queue: dossiers of some statuses, with the columns its two orders use."""
+
+    name: str
+    statuses: tuple[str, ...]
+    rows: QuerySet[Dossier]
+    due_field: str
+    received_field: str
+    clock: bool  # urgency against the due moment (True) or the receipt limit (False)
+    # Whether some rows have no due moment (direct and postal dossiers have no receipt limit). The received
+    # columns are always set in the lanes' states.
+    due_nullable: bool = False
+
+    def column(self, order: str) -> str:
+        return self.due_field if order == "due" else self.received_field
+
+    def nullable(self, order: str) -> bool:
+        return order == "due" and self.due_nullable
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    dossier: Dossier
+    lane: str
+    urgency: Urgency
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a queue: its items and the cursor of the next page (None on the last page)."""
+
+    items: list[QueueItem]
+    next_cursor: str | None
+    order: str
+    statuses: tuple[str, ...] = field(default=())
+
+
+def _require_role(user: Any, role: str) -> None:
+    if role not in QUEUE_ROLES:
+        raise ApplicationError(
+            _("Choose the queue of an intake officer, a specialist, a leader or a supervisor."),
+            code="invalid_role",
+            fields={"role": _("intake_officer, specialist, leader or supervisor.")},
+        )
+    if not has_role(user, role):
+        raise PermissionDenied(
+            _("You do not hold the role “%(role)s” in any unit.") % {"role": Role(role).label}
+        )
+
+
+def _unit_ids(user: Any, *roles: str) -> list[int]:
+    """The units where `user` holds one of `roles`, as values (the planner estimates a list better than a
+    subquery)."""
+    return list(units_where(user, *roles).values_list("pk", flat=True))
+
+
+def _threshold(now: dt.datetime, minutes: int) -> dt.datetime:
+    """The moment `minutes` working minutes after `now` on the national calendar (a unit's own calendar may
+    differ a little: the exact flag is computed per dossier)."""
+    calendar = calendar_for_unit(unit=None)
+    return calendar.moment_at(calendar.position(now) + minutes)
+
+
+def _open_request() -> Subquery:
+    return Subquery(
+        SupplementRequest.objects.filter(dossier=OuterRef("pk"), completed_at__isnull=True)
+        .order_by()
+        .values("requested_at")[:1]
+    )
+
+
+def lanes_for(*, user: Any, role: str, now: dt.datetime) -> list[Lane]:
+    """The lanes of `role`'s queue for `user` (see the module docstring)."""
+    base = Dossier.objects.all()
+    if role == Role.INTAKE_OFFICER:
+        units = _unit_ids(user, Role.INTAKE_OFFICER)
+        return [
+            Lane(
+                "to_receive",
+                (Status.SUBMITTED,),
+                base.filter(receiving_unit__in=units, status=Status.SUBMITTED),
+                "receive_due_at",
+                "system_received_at",
+                clock=False,
+                due_nullable=True,
+            ),
+            Lane(
+                "to_return",
+                (Status.RESOLVED,),
+                base.filter(receiving_unit__in=units, status=Status.RESOLVED),
+                "due_at",
+                "received_at",
+                clock=True,
+            ),
+        ]
+    if role in (Role.SPECIALIST, Role.LEADER):
+        # The open steps first (two index-only scans), then their dossiers by key: joining the steps to the
+        # dossiers lets the planner scan every open dossier of the units instead.
+        units = _unit_ids(user, role)
+        open_steps = DossierStep.objects.filter(finished_at__isnull=True).order_by()  # no join for the order
+        mine = open_steps.filter(assignee_id=user.pk).values_list("dossier_id", flat=True)
+        for_role = open_steps.filter(assignee__isnull=True, role=role, unit_id__in=units).values_list(
+            "dossier_id", flat=True
+        )
+        dossier_ids = sorted({*mine, *for_role})
+        return [
+            Lane(
+                "to_process",
+                (Status.PROCESSING, Status.WAITING_SUPPLEMENT),
+                base.filter(pk__in=dossier_ids),
+                "due_at",
+                "received_at",
+                clock=True,
+            )
+        ]
+    units = _unit_ids(user, Role.SUPERVISOR)
+    calendar = calendar_for_unit(unit=None)
+    return [
+        Lane(
+            "at_risk",
+            (Status.PROCESSING, Status.WAITING_SUPPLEMENT),
+            base.filter(
+                competent_unit__in=units,
+                due_at__lte=_threshold(now, at_risk_minutes(calendar)),
+            ),
+            "due_at",
+            "received_at",
+            clock=True,
+        ),
+        Lane(
+            "receipt_limit",
+            (Status.SUBMITTED,),
+            base.filter(
+                receiving_unit__in=units,
+                channel=Dossier.Channel.ONLINE,
+                receive_due_at__lte=_threshold(now, RECEIPT_ALERT_MINUTES),
+            ),
+            "receive_due_at",
+            "system_received_at",
+            clock=False,
+        ),
+    ]
+
+
+def _default_statuses(role: str, lane: Lane) -> tuple[str, ...]:
+    # Specialists and leaders wait on nobody while the applicant supplements: shown only when asked for.
+    if role in (Role.SPECIALIST, Role.LEADER):
+        return (Status.PROCESSING,)
+    return lane.statuses
+
+
+def _filtered(role: str, lanes: list[Lane], filters: QueueFilters) -> list[tuple[Lane, QuerySet[Dossier]]]:
+    allowed = sorted({status for lane in lanes for status in lane.statuses})
+    if filters.status is not None and filters.status not in allowed:
+        raise ApplicationError(
+            _("This queue holds dossiers in these states only: %(states)s.")
+            % {"states": ", ".join(str(Status(status).label) for status in allowed)},
+            code="invalid_filter",
+            fields={"status": _("Choose one of the queue's states.")},
+        )
+    if filters.channel is not None and filters.channel not in Dossier.Channel.values:
+        raise ApplicationError(
+            _("Choose in person (1), online (2) or by post (3)."),
+            code="invalid_filter",
+            fields={"channel": _("Choose in person (1), online (2) or by post (3).")},
+        )
+    if filters.due_before is not None and filters.due_before.utcoffset() is None:
+        raise ApplicationError(
+            _("Give the moment with its UTC offset, e.g. 2026-12-08T17:00:00+07:00."),
+            code="invalid_filter",
+            fields={"due_before": _("Add the UTC offset, e.g. +07:00.")},
+        )
+    result = []
+    for lane in lanes:
+        statuses = (filters.status,) if filters.status else _default_statuses(role, lane)
+        statuses = tuple(status for status in statuses if status in lane.statuses)
+        if not statuses:
+            continue
+        rows = (
+            lane.rows.filter(status__in=statuses)
+            if len(statuses) > 1
+            else lane.rows.filter(status=statuses[0])
+        )
+        if filters.procedure is not None:
+            rows = rows.filter(procedure_id=filters.procedure)
+        if filters.channel is not None:
+            rows = rows.filter(channel=filters.channel)
+        if filters.due_before is not None:
+            rows = rows.filter(**{f"{lane.due_field}__lt": filters.due_before})
+        result.append((lane, rows))
+    return result
+
+
+# --- keyset pagination -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    order: str
+    value: dt.datetime | None
+    id: int
+
+    def encode(self) -> str:
+        raw = json.dumps({"o": self.order, "v": self.value.isoformat() if self.value else None, "i": self.id})
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str, order: str) -> Cursor:
+        try:
+            data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            value = dt.datetime.fromisoformat(data["v"]) if data["v"] is not None else None
+            cursor = cls(str(data["o"]), value, int(data["i"]))
+        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+            cursor = None
+        if (
+            cursor is None
+            or cursor.order != order
+            or (cursor.value is not None and cursor.value.utcoffset() is None)
+        ):
+            raise ApplicationError(
+                _("This page link is no longer valid; open the queue from its first page."),
+                code="invalid_cursor",
+                fields={"after": _("Use the cursor of the previous page, with the same order.")},
+            )
+        return cursor
+
+
+SortKey = tuple[bool, dt.datetime, int]
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _key(value: dt.datetime | None, pk: int) -> SortKey:
+    # Dossiers without a value come last, by id.
+    return (value is None, value or _FAR, pk)
+
+
+Row = tuple[dt.datetime | None, int]
+
+
+def _read_lane(
+    rows: QuerySet[Dossier], column: str, cursor: Cursor | None, limit: int, *, nullable: bool
+) -> list[Row]:
+    """(value, id) of the first `limit` dossiers of a lane after `cursor`, in (column, id) order, NULLs
+    last; each part is an index range scan: `column >= v` bounds it and the tie on v is settled by id. The
+    part without a value is read only where the lane may have such rows (a query for rows that cannot
+    exist can make the planner walk the whole table)."""
+    found: list[Row] = []
+    if cursor is None or cursor.value is not None:
+        with_value = rows.filter(**{f"{column}__isnull": False})
+        if cursor is not None:
+            value = cursor.value
+            with_value = with_value.filter(
+                Q(**{f"{column}__gte": value}) & (Q(**{f"{column}__gt": value}) | Q(pk__gt=cursor.id))
+            )
+        found = list(with_value.order_by(column, "pk").values_list(column, "pk")[:limit])
+    if nullable and len(found) < limit:
+        without = rows.filter(**{f"{column}__isnull": True})
+        if cursor is not None and cursor.value is None:
+            without = without.filter(pk__gt=cursor.id)
+        found += list(without.order_by(column, "pk").values_list(column, "pk")[: limit - len(found)])
+    return found
+
+
+def _merged(parts: list[tuple[Lane, list[Row]]]) -> list[tuple[SortKey, Lane, int]]:
+    streams = [
+        [(_key(value, pk), index, lane, pk) for value, pk in rows] for index, (lane, rows) in enumerate(parts)
+    ]
+    return [
+        (key, lane, pk)
+        for key, _index, lane, pk in heapq.merge(*streams, key=lambda item: (item[0], item[1]))
+    ]
+
+
+def _page_dossiers(ids: list[int]) -> dict[int, Dossier]:
+    """The page's dossiers with what a queue shows (one query, by key)."""
+    rows = (
+        Dossier.objects.filter(pk__in=ids)
+        .select_related("procedure", "receiving_unit", "competent_unit", "assignee", "current_step")
+        .annotate(paused_since=_open_request())
+    )
+    return {dossier.pk: dossier for dossier in rows}
+
+
+def work_queue(
+    *,
+    user: Any,
+    role: str,
+    filters: QueueFilters | None = None,
+    order: str = "due",
+    after: str | None = None,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+) -> Page:
+    """A page of `role`'s queue for `user`: due first (order "due") or received first ("received"), then
+    the next page from `after` (the previous page's `next_cursor`). PermissionDenied if the user holds the
+    role nowhere; ApplicationError for a filter, order or cursor that is not valid."""
+    _require_role(user, role)
+    if order not in ORDERS:
+        raise ApplicationError(
+            _("Sort by the due moment (due) or by the receipt (received)."),
+            code="invalid_order",
+            fields={"order": _("due or received.")},
+        )
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    now = now or timezone.now()
+    cursor = Cursor.decode(after, order) if after else None
+    lanes = _filtered(role, lanes_for(user=user, role=role, now=now), filters or QueueFilters())
+    parts = []
+    for lane, rows in lanes:
+        nullable = lane.nullable(order) and not (order == "due" and filters and filters.due_before)
+        parts.append((lane, _read_lane(rows, lane.column(order), cursor, limit + 1, nullable=nullable)))
+    merged = _merged(parts)
+    page, more = merged[:limit], len(merged) > limit
+    dossiers = _page_dossiers([pk for _key_, _lane, pk in page])
+    calendars = CalendarCache()
+    items = []
+    for _sort_key, lane, pk in page:
+        dossier = dossiers[pk]
+        if lane.clock:
+            urgency = clock_urgency(
+                status=dossier.status,
+                due_at=dossier.due_at,
+                paused_since=getattr(dossier, "paused_since", None),
+                unit_id=dossier.competent_unit_id,
+                now=now,
+                calendars=calendars,
+            )
+        else:
+            urgency = receipt_urgency(
+                receive_due_at=dossier.receive_due_at,
+                unit_id=dossier.receiving_unit_id,
+                now=now,
+                calendars=calendars,
+            )
+        items.append(QueueItem(dossier, lane.name, urgency))
+    next_cursor = None
+    if more and page:
+        (empty, value, pk), _lane, _pk = page[-1]
+        next_cursor = Cursor(order, None if empty else value, pk).encode()
+    statuses = tuple(sorted({status for lane, _rows in lanes for status in lane.statuses}))
+    return Page(items=items, next_cursor=next_cursor, order=order, statuses=statuses)
+
+
+def queue_counts(*, user: Any, role: str) -> dict[str, int]:
+    """Dossiers per status in the units the role covers for `user` (receiving units for intake officers,
+    competent units otherwise), read from `DossierStatusCounter`."""
+    _require_role(user, role)
+    part = (
+        DossierStatusCounter.Part.RECEIVING
+        if role == Role.INTAKE_OFFICER
+        else DossierStatusCounter.Part.COMPETENT
+    )
+    unit_ids = list(units_where(user, role).values_list("pk", flat=True))
+    return status_counts(unit_ids=unit_ids, part=part)

@@ -1,0 +1,158 @@
+"""Synthetic dossier history for benchmarks and load tests (`motcua generate`).
+
+Realistic in shape, fast to load, deterministic for a seed (and an end moment, on the same starting
+database): units, staff and procedures are those of the demo (`motcua demo`); each procedure is received
+at the centres that may receive it, through the channels and return methods it offers; each dossier lives
+through the state machine of issue 5 as the services would have driven it (the same events with the same
+data keys, the steps of the procedure's internal process, the clock rules of ADR 0008 and LEGAL.md §3),
+and stops where the end moment finds it, so that recent dossiers are still open, waiting, at risk or late.
+
+How it is fast: every random choice about dossier i reads a fixed column of row i of a matrix of uniforms
+drawn by numpy from the seed, so the history of one dossier is a pure function of (seed, i). A first pass
+plays only the intake of every dossier to learn when each was received, so that the codes
+(`{agency}-YYMMDD-NNNN`, LEGAL.md §2) are numbered per agency and day in the order of receipt, without
+gaps, after the codes the database already holds. The second pass plays each whole life and writes the
+rows in one transaction: COPY on PostgreSQL (psycopg's `cursor.copy()`), batched INSERTs on SQLite; then
+the code sequences and the per-state counters (`DossierStatusCounter`) are raised by what was written.
+
+Not written: outbox rows, audit records, slips and notifications (a bulk load of the past, not actions),
+and e-form answers (`form_data` is empty).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from motcua.dossiers.codes import format_code
+from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierComponent, DossierEvent, DossierStep
+from motcua.dossiers.synthetic.life import Player
+from motcua.dossiers.synthetic.rows import WORKER_STATE, Batch, Writer, build_batch, build_in_worker
+from motcua.dossiers.synthetic.world import BATCH, World, build_world, uniforms
+from motcua.worktime.calendar import TZ
+
+# --- the whole run ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    dossiers: int
+    events: int
+    steps: int
+    components: int
+    by_status: dict[str, int]
+    first_code: str | None
+    last_code: str | None
+    trusted_keys: bool
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _assign_codes(
+    world: World, player: Player, seed: int, count: int, progress: Progress
+) -> dict[int, tuple[str, dt.date, int]]:
+    """Pass 1: the code of every dossier that will be received, numbered per agency and day in the order
+    of receipt, after the numbers already given (LEGAL.md §2: unique, daily, without gaps)."""
+    receipts: list[tuple[str, dt.date, dt.datetime, int]] = []
+    for first in range(0, count, BATCH):
+        size = min(BATCH, count - first)
+        for offset, row in enumerate(uniforms(seed, first, size).tolist()):
+            intake = player.intake(row)
+            if intake.received_at is None:
+                continue
+            day = intake.received_at.astimezone(TZ).date()
+            agency = intake.combo.receiving.code_on(day)
+            if agency is None:
+                raise ValueError(f"{intake.combo.receiving.name} has no agency code valid on {day:%d/%m/%Y}")
+            receipts.append((agency, day, intake.received_at, first + offset))
+        progress("plan", first + size, count)
+    receipts.sort()
+    taken = {
+        (agency, day): last
+        for agency, day, last in DossierCodeSequence.objects.filter(
+            agency_code__in={agency for agency, *_rest in receipts}
+        ).values_list("agency_code", "day", "last_value")
+    }
+    codes: dict[int, tuple[str, dt.date, int]] = {}
+    for agency, day, _at, index in receipts:
+        number = taken.get((agency, day), 0) + 1
+        taken[(agency, day)] = number
+        codes[index] = (agency, day, number)
+    return codes
+
+
+def generate(
+    *,
+    count: int,
+    seed: int,
+    until: dt.datetime,
+    days: int = 365,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    check_keys: bool = False,
+) -> Report:
+    """Load `count` synthetic dossiers over `days` days up to `until`. Call it inside `transaction.atomic`:
+    everything is written in the caller's transaction. `jobs` > 1 builds the batches in that many forked
+    processes (PostgreSQL). ValueError when the demo catalogue is missing."""
+    report = progress or (lambda _phase, _done, _total: None)
+    world = build_world(count=count, until=until, days=days)
+    player = Player(world, seed)
+    codes = _assign_codes(world, player, seed, count, report)
+    writer = Writer()
+    trusted = False if check_keys else writer.trust_keys()
+    bases = writer.bases()
+    batches = range(math.ceil(count / BATCH))
+    if writer.postgres and jobs > 1:
+        WORKER_STATE.update(player=player, seed=seed, count=count, codes=codes, bases=bases)
+        pool = multiprocessing.get_context("fork").Pool(processes=jobs)
+        built: Iterable[Batch] = pool.imap(build_in_worker, batches)
+    else:
+        pool = None
+        built = (
+            build_batch(
+                player,
+                seed=seed,
+                batch=batch,
+                count=count,
+                codes=codes,
+                bases=bases,
+                postgres=writer.postgres,
+            )
+            for batch in batches
+        )
+    counters: Counter[tuple[int, str, str]] = Counter()
+    by_status: Counter[str] = Counter()
+    last_codes: dict[tuple[str, dt.date], int] = {}
+    totals: Counter[str] = Counter()
+    try:
+        for number, batch in enumerate(built):
+            totals.update(writer.write(batch))
+            counters.update(batch.counters)
+            by_status.update(batch.by_status)
+            for key, value in batch.last_codes.items():
+                last_codes[key] = max(last_codes.get(key, 0), value)
+            report("write", min(count, (number + 1) * BATCH), count)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        WORKER_STATE.clear()
+    writer.add_counters(counters)
+    writer.raise_sequences(last_codes)
+    writer.reset_sequences()
+    ordered = sorted(codes.values(), key=lambda code: (code[1], code[0], code[2]))
+    return Report(
+        dossiers=totals[Dossier._meta.db_table],
+        events=totals[DossierEvent._meta.db_table],
+        steps=totals[DossierStep._meta.db_table],
+        components=totals[DossierComponent._meta.db_table],
+        by_status=dict(sorted(by_status.items())),
+        first_code=format_code(*ordered[0]) if ordered else None,
+        last_code=format_code(*ordered[-1]) if ordered else None,
+        trusted_keys=trusted,
+    )

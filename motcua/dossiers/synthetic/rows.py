@@ -1,0 +1,297 @@
+"""Laying out and writing the rows of a batch: COPY text on PostgreSQL, parameters on SQLite; the
+counters and code sequences raised by what was written.
+
+The SQL here is built from table and column names of the models (quoted with `quote_name`), never from
+input; values always travel as parameters or as COPY data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Model
+
+from motcua.dossiers.models import (
+    Apology,
+    Dossier,
+    DossierCodeSequence,
+    DossierComponent,
+    DossierEvent,
+    DossierStatusCounter,
+    DossierStep,
+    SupplementRequest,
+)
+from motcua.dossiers.synthetic.life import (
+    KEYS_PER_DOSSIER,
+    Ids,
+    Player,
+    iso,
+)
+from motcua.dossiers.synthetic.world import (
+    BATCH,
+    uniforms,
+)
+
+Status = Dossier.Status
+Kind = DossierEvent.Kind
+Outcome = DossierStep.Outcome
+Provenance = DossierComponent.Provenance
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+# The rows of a batch, per table, in the order they are written (foreign keys point backwards).
+TABLES: list[tuple[str, type[Model]]] = [
+    ("dossier", Dossier),
+    ("step", DossierStep),
+    ("supplement", SupplementRequest),
+    ("apology", Apology),
+    ("event", DossierEvent),
+    ("component", DossierComponent),
+    ("coordinating", Dossier.coordinating_units.through),
+]
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the rows of one table are written: columns and the kind of each value."""
+
+    table: str
+    columns: list[str]
+    names: list[str]
+    kinds: list[str]
+
+    @classmethod
+    def of(cls, model: type[Model], sample: dict[str, Any]) -> Layout:
+        fields = [field for field in model._meta.concrete_fields if field.attname in sample]
+        return cls(
+            model._meta.db_table,
+            [str(field.column) for field in fields],
+            [field.attname for field in fields],
+            [field.get_internal_type() for field in fields],
+        )
+
+    def copy_text(self, rows: list[dict[str, Any]]) -> str:
+        """The rows in PostgreSQL's COPY text format (backslash, tab, newline and return escaped)."""
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        lines = []
+        pairs = list(zip(self.names, self.kinds, strict=True))
+        for row in rows:
+            parts = []
+            for name, kind in pairs:
+                value = row[name]
+                if value is None:
+                    parts.append("\\N")
+                elif value is True or value is False:
+                    parts.append("t" if value else "f")
+                elif kind == "JSONField":
+                    text = dumps(value)  # JSON has no raw tab or newline; its escapes start with a backslash
+                    parts.append(text.replace("\\", "\\\\") if "\\" in text else text)
+                elif isinstance(value, str):
+                    parts.append(value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value)
+                elif isinstance(value, dt.datetime):
+                    parts.append(iso(value))
+                else:
+                    parts.append(str(value))
+            lines.append("\t".join(parts))
+        return "\n".join(lines) + "\n" if lines else ""
+
+    def values(self, rows: list[dict[str, Any]]) -> list[list[Any]]:
+        """The rows as SQLite parameters (Django's own adaptations of dates, times and UUIDs)."""
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        adapt = connection.ops.adapt_datetimefield_value
+        result = []
+        pairs = list(zip(self.names, self.kinds, strict=True))
+        for row in rows:
+            value = []
+            for name, kind in pairs:
+                item = row[name]
+                if item is not None:
+                    if kind == "JSONField":
+                        item = dumps(item)
+                    elif kind == "DateTimeField":
+                        item = adapt(item)
+                    elif kind == "DateField":
+                        item = item.isoformat()
+                    elif kind == "UUIDField":
+                        item = item.hex
+                value.append(item)
+            result.append(value)
+        return result
+
+
+@dataclass
+class Batch:
+    """What one batch gives the writer: per table its layout and payload (COPY text or parameters),
+    and what the counters and code sequences must be raised by."""
+
+    payloads: list[tuple[Layout, Any, int]]
+    counters: Counter[tuple[int, str, str]]
+    last_codes: dict[tuple[str, dt.date], int]
+    by_status: Counter[str]
+
+
+def build_batch(
+    player: Player,
+    *,
+    seed: int,
+    batch: int,
+    count: int,
+    codes: dict[int, tuple[str, dt.date, int]],
+    bases: dict[str, int],
+    postgres: bool,
+) -> Batch:
+    """Play the lives of batch `batch` and lay out its rows (pure: no database access)."""
+    first = batch * BATCH
+    size = min(BATCH, count - first)
+    ids = Ids(bases, batch)
+    lives = [
+        player.life(first + offset, row, codes.get(first + offset), ids)
+        for offset, row in enumerate(uniforms(seed, first, size).tolist())
+    ]
+    tables: dict[str, list[dict[str, Any]]] = {
+        "dossier": [life.dossier for life in lives],
+        "step": [row for life in lives for row in life.steps],
+        "supplement": [row for life in lives for row in life.supplements],
+        "apology": [row for life in lives for row in life.apologies],
+        "event": [row for life in lives for row in life.events],
+        "component": [row for life in lives for row in life.components],
+        "coordinating": [
+            {"dossier_id": life.dossier["id"], "unit_id": unit}
+            for life in lives
+            if life.dossier["status"] != Status.DRAFT
+            for unit in life.coordinating
+        ],
+    }
+    payloads = []
+    for name, model in TABLES:
+        rows = tables[name]
+        if rows:
+            layout = Layout.of(model, rows[0])
+            payloads.append((layout, layout.copy_text(rows) if postgres else layout.values(rows), len(rows)))
+    counters: Counter[tuple[int, str, str]] = Counter()
+    by_status: Counter[str] = Counter()
+    last_codes: dict[tuple[str, dt.date], int] = {}
+    for dossier in tables["dossier"]:
+        status = dossier["status"]
+        by_status[status] += 1
+        counters[(dossier["receiving_unit_id"], DossierStatusCounter.Part.RECEIVING, status)] += 1
+        counters[(dossier["competent_unit_id"], DossierStatusCounter.Part.COMPETENT, status)] += 1
+        if dossier["code_sequence"] is not None:
+            key = (dossier["code_agency"], dossier["code_day"])
+            last_codes[key] = max(last_codes.get(key, 0), dossier["code_sequence"])
+    return Batch(payloads, counters, last_codes, by_status)
+
+
+# The state the worker processes inherit when they are forked (they never touch the database).
+WORKER_STATE: dict[str, Any] = {}
+
+
+def build_in_worker(batch: int) -> Batch:
+    state = WORKER_STATE
+    return build_batch(
+        state["player"],
+        seed=state["seed"],
+        batch=batch,
+        count=state["count"],
+        codes=state["codes"],
+        bases=state["bases"],
+        postgres=True,
+    )
+
+
+class Writer:
+    """Writes the batches: COPY on PostgreSQL, INSERT batches on SQLite; raises counters and sequences."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+
+    def trust_keys(self) -> bool:
+        """PostgreSQL: skip the foreign-key triggers for this transaction when the role may (the rows are
+        consistent by construction; the tests load with the checks on). False when it may not."""
+        if not self.postgres:
+            return False
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            return False
+        return True
+
+    def write(self, batch: Batch) -> dict[str, int]:
+        written: dict[str, int] = {}
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for layout, payload, rows in batch.payloads:
+                listed = ", ".join(quote(column) for column in layout.columns)
+                table = quote(layout.table)
+                if self.postgres:
+                    with cursor.cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
+                        copy.write(payload)
+                else:
+                    sql = f"INSERT INTO {table} ({listed}) VALUES ({', '.join(['%s'] * len(layout.columns))})"  # noqa: S608
+                    for start in range(0, len(payload), 500):
+                        cursor.executemany(sql, payload[start : start + 500])
+                written[layout.table] = rows
+        return written
+
+    def bases(self) -> dict[str, int]:
+        """The first free primary key of each table whose keys the rows choose; on PostgreSQL the tables
+        are locked against other writers until the commit."""
+        starts = {}
+        models = dict(TABLES)
+        with connection.cursor() as cursor:
+            for name in KEYS_PER_DOSSIER:
+                table = connection.ops.quote_name(models[name]._meta.db_table)
+                if self.postgres:
+                    cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+                starts[name] = int(cursor.fetchone()[0]) + 1
+        return starts
+
+    def reset_sequences(self) -> None:
+        """PostgreSQL: the identity sequences continue after the keys written (SQLite does it itself)."""
+        if not self.postgres:
+            return
+        with connection.cursor() as cursor:
+            for name in KEYS_PER_DOSSIER:
+                table = dict(TABLES)[name]._meta.db_table
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
+                    f"GREATEST((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 1))",
+                    [table],
+                )
+
+    def add_counters(self, counts: Counter[tuple[int, str, str]]) -> None:
+        """Raise `DossierStatusCounter` by the dossiers written (rows created when missing)."""
+        table = connection.ops.quote_name(DossierStatusCounter._meta.db_table)
+        rows = [(unit, part, status, value) for (unit, part, status), value in sorted(counts.items())]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (unit_id, part, status, value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (unit_id, part, status) DO UPDATE SET value = {table}.value + excluded.value",
+                rows,
+            )
+
+    def raise_sequences(self, last: dict[tuple[str, dt.date], int]) -> None:
+        """Raise `DossierCodeSequence.last_value` to the last number given per (agency, day)."""
+        table = connection.ops.quote_name(DossierCodeSequence._meta.db_table)
+        greatest = "GREATEST" if self.postgres else "MAX"
+        rows = [
+            (agency, day if self.postgres else day.isoformat(), value)
+            for (agency, day), value in sorted(last.items())
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (agency_code, day, last_value) VALUES (%s, %s, %s) "  # noqa: S608
+                "ON CONFLICT (agency_code, day) "
+                f"DO UPDATE SET last_value = {greatest}({table}.last_value, excluded.last_value)",
+                rows,
+            )

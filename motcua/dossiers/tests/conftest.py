@@ -1,0 +1,20 @@
+"""Fixtures of the dossier tests: `world` (units, agency codes, one person per role) and `procedure`
+(a published 8-working-hour procedure); the builders live in `helpers.py`."""
+
+from typing import Any
+
+import pytest
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers.tests.helpers import World, build_world, make_procedure
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def procedure(world: World) -> Procedure:
+    """8 working hours, hours convention, pause mode, one supplement, the default process."""
+    return make_procedure(world)

@@ -1,0 +1,277 @@
+"""`motcua generate`: a synthetic history the rest of the system can live with: codes per agency and day
+without gaps, counters equal to the real counts, events consistent with the state, clocks that agree
+with the dossier engine's, and services that go on from where the history stops; deterministic."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from motcua.dossiers import services
+from motcua.dossiers.deadlines import dossier_clock
+from motcua.dossiers.models import (
+    Apology,
+    Dossier,
+    DossierCodeSequence,
+    DossierComponent,
+    DossierEvent,
+    DossierStatusCounter,
+    DossierStep,
+    SupplementRequest,
+)
+from motcua.dossiers.queues import queue_counts, work_queue
+from motcua.dossiers.synthetic import generate
+from motcua.dossiers.synthetic.rows import Layout
+from motcua.dossiers.tests.helpers import Step, World, at, make_procedure, online_submitted
+
+pytestmark = pytest.mark.django_db
+
+UNTIL = at(18, 16)
+
+
+@pytest.fixture
+def catalogue(world: World) -> list[Any]:
+    """Two procedures: the default process (8 working hours), and a 5-working-day one whose process
+    receives at the first step, asks a coordinating agency (the province) and returns the result."""
+    simple = make_procedure(world)
+    linked = make_procedure(
+        world,
+        code="1.013225.000.00.00.H15",
+        amount=5,
+        unit="working_days",
+        coordinating=[world.province],
+        steps=[
+            Step("tiep-nhan", "intake_officer", "receiving", 30, ["receive"]),
+            Step(
+                "tham-dinh", "specialist", "competent", 600, ["appraise", "request_supplement"], ["tiep-nhan"]
+            ),
+            Step("lay-y-kien", "specialist", "coordinating", 900, ["coordinate"], ["tham-dinh"]),
+            Step("ky-duyet", "leader", "competent", 240, ["approve", "reject"], ["lay-y-kien"]),
+            Step("tra-ket-qua", "intake_officer", "receiving", 120, ["return_result"], ["ky-duyet"]),
+        ],
+    )
+    return [simple, linked]
+
+
+def load(count: int, seed: int, **kwargs: Any) -> Any:
+    with transaction.atomic():
+        return generate(count=count, seed=seed, until=UNTIL, days=kwargs.pop("days", 45), **kwargs)
+
+
+def snapshot() -> list[tuple[Any, ...]]:
+    return list(
+        Dossier.objects.order_by("id").values_list(
+            "code", "status", "applicant_name", "received_at", "due_at"
+        )
+    )
+
+
+def test_the_history_is_consistent(world: World, catalogue: list[Any]) -> None:
+    report = load(600, seed=5, check_keys=True)
+    connection.check_constraints()  # every foreign key and check constraint, now (not at the commit)
+
+    dossiers = list(Dossier.objects.order_by("id"))
+    assert report.dossiers == len(dossiers) == 600
+    assert report.events == DossierEvent.objects.count()
+    assert report.steps == DossierStep.objects.count()
+    assert report.components == DossierComponent.objects.count()
+    assert sum(report.by_status.values()) == 600
+    # Counters equal the real counts.
+    real: Counter[tuple[int, str, str]] = Counter()
+    for dossier in dossiers:
+        real[(dossier.receiving_unit_id, "receiving", dossier.status)] += 1
+        real[(dossier.competent_unit_id, "competent", dossier.status)] += 1
+    counted = {
+        (unit, part, status): value
+        for unit, part, status, value in DossierStatusCounter.objects.values_list(
+            "unit_id", "part", "status", "value"
+        )
+        if value
+    }
+    assert counted == dict(real)
+    # Codes: per agency and day 1..n without gaps, the sequence rows at n.
+    numbers: dict[tuple[str, Any], list[int]] = defaultdict(list)
+    for dossier in dossiers:
+        if dossier.code:
+            assert (
+                dossier.code == f"{dossier.code_agency}-{dossier.code_day:%y%m%d}-{dossier.code_sequence:04d}"
+            )
+            numbers[(dossier.code_agency, dossier.code_day)].append(dossier.code_sequence)
+    assert numbers
+    assert all(sorted(found) == list(range(1, len(found) + 1)) for found in numbers.values())
+    sequences = {
+        (agency, day): last
+        for agency, day, last in DossierCodeSequence.objects.values_list("agency_code", "day", "last_value")
+    }
+    assert sequences == {key: len(found) for key, found in numbers.items()}
+    # Events: numbered from 1, created first, ending in the dossier's state; one version per action.
+    events: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for dossier_id, sequence, kind, to_status in DossierEvent.objects.order_by(
+        "dossier", "sequence"
+    ).values_list("dossier_id", "sequence", "kind", "to_status"):
+        events[dossier_id].append((sequence, kind, to_status))
+    for dossier in dossiers:
+        mine = events[dossier.pk]
+        assert [sequence for sequence, _kind, _to in mine] == list(range(1, len(mine) + 1))
+        assert (mine[0][1], mine[-1][2], dossier.version) == ("created", dossier.status, len(mine))
+        assert (dossier.code is not None) == any(kind == "received" for _s, kind, _t in mine)
+        assert dossier.received_at is None or dossier.lookup_secret_matches(dossier.lookup_secret)
+    # Steps: dossiers in processing have open steps; ended ones have none; the current step is the only one.
+    open_steps: dict[int, list[DossierStep]] = defaultdict(list)
+    for step in DossierStep.objects.filter(finished_at__isnull=True):
+        open_steps[step.dossier_id].append(step)
+    for dossier in dossiers:
+        steps = open_steps[dossier.pk]
+        if dossier.status in (Dossier.Status.PROCESSING, Dossier.Status.WAITING_SUPPLEMENT):
+            assert steps
+        elif dossier.status != Dossier.Status.RESOLVED:
+            assert steps == []
+        expected = (steps[0].pk, steps[0].assignee_id) if len(steps) == 1 else (None, None)
+        assert (dossier.current_step_id, dossier.assignee_id) == expected
+    waiting = set(
+        SupplementRequest.objects.filter(phase="processing", completed_at__isnull=True)
+        .exclude(dossier__status="stopped")
+        .values_list("dossier_id", flat=True)
+    )
+    assert waiting == {d.pk for d in dossiers if d.status == Dossier.Status.WAITING_SUPPLEMENT}
+    # The coordinating agency answered in the linked procedure's dossiers that went past appraisal.
+    assert DossierStep.objects.filter(key="lay-y-kien", unit=world.province).exists()
+    assert set(report.by_status) >= {"returned", "processing", "draft"}
+
+
+def test_the_clock_of_generated_dossiers_is_the_engines(world: World, catalogue: list[Any]) -> None:
+    load(600, seed=6)
+
+    running = Dossier.objects.filter(status=Dossier.Status.PROCESSING).select_related("procedure_version")
+    assert running.count() > 5
+    for dossier in running:
+        assert dossier_clock(dossier=dossier, at=UNTIL).due == dossier.due_at, dossier.code
+    assert Apology.objects.exists() or SupplementRequest.objects.filter(phase="processing").exists()
+
+
+def test_the_services_go_on_from_where_the_history_stops(world: World, catalogue: list[Any]) -> None:
+    load(400, seed=7)
+    processing = Dossier.objects.filter(
+        status=Dossier.Status.PROCESSING, receiving_unit=world.centre_a
+    ).first()
+    assert processing is not None
+    generated_today = Dossier.objects.filter(code_agency="H15.50.05.13", code_day=UNTIL.date()).count()
+    assert generated_today > 0
+    submitted = online_submitted(world, catalogue[0], when=at(18, 16, 10))
+
+    services.dossier_stop(dossier=processing, actor=world.intake_a, reason="Đề nghị dừng", at=UNTIL)
+    received = services.dossier_receive(dossier=submitted, actor=world.intake_a, at=at(18, 16, 30))
+
+    assert (received.code_day, received.code_sequence) == (UNTIL.date(), generated_today + 1)
+    assert (
+        DossierCodeSequence.objects.get(agency_code="H15.50.05.13", day=UNTIL.date()).last_value
+        == generated_today + 1
+    )
+    counts = queue_counts(user=world.intake_a, role="intake_officer")
+    assert counts == {
+        status: Dossier.objects.filter(receiving_unit=world.centre_a, status=status).count()
+        for status in Dossier.Status.values
+    }
+    page = work_queue(user=world.intake_a, role="intake_officer", now=UNTIL, limit=200)
+    assert {item.dossier.status for item in page.items} <= {"submitted", "resolved"}
+    assert {item.dossier.receiving_unit_id for item in page.items} == {world.centre_a.pk}
+
+
+def test_same_seed_same_history_another_seed_another(world: World, catalogue: list[Any]) -> None:
+    histories = []
+    for seed, jobs in ((11, 1), (11, 2), (12, 1)):  # PostgreSQL: the second builds in two processes
+        with transaction.atomic():
+            load(300, seed=seed, jobs=jobs)
+            histories.append(snapshot())
+            transaction.set_rollback(True)
+
+    assert histories[0] == histories[1]
+    assert [row[0] for row in histories[0]] == [row[0] for row in histories[1]]
+    assert histories[0] != histories[2]
+
+
+def test_a_second_load_numbers_after_the_first(world: World, catalogue: list[Any]) -> None:
+    load(200, seed=3)
+    load(200, seed=4)
+
+    numbers: dict[tuple[str, Any], list[int]] = defaultdict(list)
+    for agency, day, sequence in Dossier.objects.exclude(code=None).values_list(
+        "code_agency", "code_day", "code_sequence"
+    ):
+        numbers[(agency, day)].append(sequence)
+    assert Dossier.objects.count() == 400
+    assert all(sorted(found) == list(range(1, len(found) + 1)) for found in numbers.values())
+
+
+def test_the_command(world: World, catalogue: list[Any]) -> None:
+    out = io.StringIO()
+
+    call_command(
+        "generate",
+        "--dossiers",
+        "40",
+        "--seed",
+        "2",
+        "--until",
+        "2026-12-18",
+        "--days",
+        "20",
+        "--no-progress",
+        stdout=out,
+    )
+
+    text = out.getvalue()
+    assert text.startswith("40 dossiers, ")
+    assert "(seed 2, until 2026-12-18T00:00:00+07:00, 20 days)" in text
+    assert Dossier.objects.count() == 40
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--dossiers", "0"], "--dossiers must be at least 1"),
+        (["--dossiers", "5", "--days", "0"], "--days must be between 1 and 3660"),
+    ],
+)
+def test_the_command_refuses_bad_arguments(world: World, arguments: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("generate", *arguments)
+
+
+def test_without_a_catalogue_the_command_asks_for_the_demo(world: World) -> None:
+    with pytest.raises(CommandError, match="load the demo first: motcua demo"):
+        call_command("generate", "--dossiers", "5", "--no-progress")
+    assert Dossier.objects.count() == 0
+
+
+def test_copy_text_escapes_what_postgresql_reads_as_control() -> None:
+    layout = Layout(
+        "t",
+        ["a", "b", "c", "d", "e"],
+        ["a", "b", "c", "d", "e"],
+        ["CharField", "JSONField", "BooleanField", "IntegerField", "DateTimeField"],
+    )
+
+    text = layout.copy_text(
+        [
+            {
+                "a": "tab\there\\back\nline\rend",
+                "b": {"note": 'say "hi"\n'},
+                "c": True,
+                "d": None,
+                "e": UNTIL,
+            },
+            {"a": "plain", "b": None, "c": False, "d": 7, "e": None},
+        ]
+    )
+
+    assert text == (
+        'tab\\there\\\\back\\nline\\rend\t{"note":"say \\\\"hi\\\\"\\\\n"}\tt\t\\N\t'
+        "2026-12-18T16:00:00+07:00\n"
+        "plain\t\\N\tf\t7\t\\N\n"
+    )
