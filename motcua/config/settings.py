@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.kpi",
     "motcua.api",
+    "motcua.web.portal",
+    "motcua.web.backoffice",
     "motcua.web",
     "motcua.demo",
 ]

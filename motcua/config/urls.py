@@ -14,5 +14,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("chi-so/", include("motcua.kpi.urls")),
     path("verify/", include("motcua.documents.urls")),
+    path("ho-so-cua-toi/", include("motcua.web.portal.urls")),
+    path("can-bo/", include("motcua.web.backoffice.urls")),
     path("", include("motcua.web.urls")),
 ]

@@ -42,6 +42,10 @@ def _not_staff(user: Any) -> bool:
     return not can_open_workspace(user)
 
 
+def _applicant(user: Any) -> bool:
+    return bool(user.is_authenticated) and not can_open_workspace(user)
+
+
 def _administrator(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -72,7 +76,9 @@ def _calendar_query(user: Any) -> str:
 
 MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Home"), "web:home", _not_staff),
+    NavItem(_("My dossiers"), "portal:my_dossiers", _applicant),
     NavItem(_("My workspace"), "web:staff_home", can_open_workspace),
+    NavItem(_("Dossiers"), "backoffice:dashboard", can_open_workspace),
     NavItem(NAVIGATION_PUBLIC, "catalog:list", shown_to_everyone),
     NavItem(NAVIGATION_EDITOR, "catalog:editor_home", may_edit_catalogue),
     NavItem(NAVIGATION_KPI, "kpi:dashboard", may_open_dashboard),

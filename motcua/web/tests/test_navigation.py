@@ -21,22 +21,27 @@ def _labels(user: Any, path: str = "/") -> list[str]:
 
 def test_anonymous_and_applicants_see_the_public_home(world: World) -> None:
     assert _labels(AnonymousUser()) == ["Home", "Administrative procedures"]
-    assert _labels(world.citizen) == ["Home", "Administrative procedures"]
-    assert _labels(world.organization) == ["Home", "Administrative procedures"]
+    assert _labels(world.citizen) == ["Home", "My dossiers", "Administrative procedures"]
+    assert _labels(world.organization) == ["Home", "My dossiers", "Administrative procedures"]
 
 
 @pytest.mark.parametrize("who", ["intake_officer", "newcomer"])
 def test_officers_see_their_workspace(world: World, who: str) -> None:
-    assert _labels(getattr(world, who)) == ["My workspace", "Administrative procedures"]
+    assert _labels(getattr(world, who)) == ["My workspace", "Dossiers", "Administrative procedures"]
 
 
 def test_a_leader_also_sees_the_service_index(world: World) -> None:
     # world.specialist is a specialist of a department and a leader of a commune.
-    assert _labels(world.specialist) == ["My workspace", "Administrative procedures", "Index 766"]
+    assert _labels(world.specialist) == ["My workspace", "Dossiers", "Administrative procedures", "Index 766"]
 
 
 def test_integrators_also_see_the_api_documentation(world: World) -> None:
-    assert _labels(world.integrator) == ["My workspace", "Administrative procedures", "API documentation"]
+    assert _labels(world.integrator) == [
+        "My workspace",
+        "Dossiers",
+        "Administrative procedures",
+        "API documentation",
+    ]
 
 
 def _administrator(username: str, unit: Any) -> User:
@@ -50,6 +55,7 @@ def test_administrators_see_staff_calendar_and_api_documentation(world: World) -
 
     assert _labels(administrator) == [
         "My workspace",
+        "Dossiers",
         "Administrative procedures",
         "Procedure editing",
         "Index 766",
@@ -98,12 +104,13 @@ def test_a_revoked_admin_role_no_longer_shows(world: World) -> None:
     administrator = _administrator("quantri.cu", world.commune)
     RoleGrant.objects.filter(user=administrator).update(revoked_at=timezone.now())
 
-    assert _labels(administrator) == ["My workspace", "Administrative procedures"]
+    assert _labels(administrator) == ["My workspace", "Dossiers", "Administrative procedures"]
 
 
 def test_the_superuser_sees_the_admin_site(world: World) -> None:
     assert _labels(world.superuser) == [
         "My workspace",
+        "Dossiers",
         "Administrative procedures",
         "Procedure editing",
         "Index 766",
@@ -119,6 +126,7 @@ def test_the_current_page_is_marked(world: World) -> None:
 
     assert [(link.url, link.current) for link in links] == [
         ("/staff/", True),
+        ("/can-bo/", False),
         ("/thu-tuc/", False),
         ("/api/v1/docs", False),
     ]
