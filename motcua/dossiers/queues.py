@@ -10,13 +10,15 @@ in issue 6 and the API endpoint calls `work_queue`).
   or past their receipt limit.
 
 A queue is one or more *lanes*, each a filtered set of dossiers ordered by its own due column (the receipt
-limit for submitted dossiers, the due moment otherwise) or its own received column, then by id. A page is
-the merge of the lanes on (value, id) with keyset pagination: each lane reads only the (value, id) of
-the rows after the cursor through an index (`Meta.indexes` of `Dossier` and `DossierStep`, "work
-queues"), never an OFFSET, so that a page costs the same at the end of a queue of a million dossiers as
-at its start; one more query loads the page's dossiers by key. The specialist's and leader's lane starts
-from their open steps (index-only scans), then reads those dossiers by key. Dossiers without a value in
-the order column (direct and postal dossiers have no receipt limit) come last, by id.
+limit for submitted dossiers, the due moment otherwise) or its own received column, then by id. A lane is
+read unit by unit and state by state: each part is a keyset walk of `LIMIT page + 1` rows after the cursor
+over a composite index in the sort order (`(competent_unit, status, due_at, id)` and the partial "work
+queues" indexes of `Dossier.Meta`), never a sort and never an OFFSET, so that a page costs the same at the
+end of a queue of a million dossiers as at its start. On PostgreSQL all the walks of a page go in one
+round trip (`UNION ALL` of the walks); the parts are merged on (value, id) in Python, and one more query
+loads the page's dossiers by key. The specialist's and leader's lane walks their units' dossiers and keeps
+those with an open step waiting on them (see `_step_lanes`). Dossiers without a value in the order column
+(direct and postal dossiers have no receipt limit) come last, by id.
 
 Counts per status come from `DossierStatusCounter` (kept by the services in the same transaction), never
 from a COUNT over the dossiers.
@@ -32,12 +34,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
 from motcua.accounts.permissions import has_role, units_where
+from motcua.catalog.models import ProcessStep, StepScope
 from motcua.core.errors import ApplicationError, PermissionDenied
 from motcua.dossiers.deadlines import at_risk_minutes
 from motcua.dossiers.models import Dossier, DossierStatusCounter, DossierStep, SupplementRequest
@@ -49,6 +53,8 @@ Status = Dossier.Status
 
 QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR)
 MAX_LIMIT = 200
+# Above this many units a lane is read in one walk over all of them (`unit IN (…)`), not unit by unit.
+MAX_UNIT_LANES = 64
 # Provinces alert the intake officer 2 working hours before the 8-working-hour receipt limit
 # (LEGAL.md §1.3, provincial practice).
 RECEIPT_ALERT_MINUTES = 120
@@ -138,14 +144,22 @@ class QueueFilters:
 
 @dataclass(frozen=True, slots=True)
 class Lane:
-    """Part of a queue: dossiers of some statuses, with the columns its two orders use."""
+    """Part of a queue: dossiers of some statuses, with the columns its two orders use.
+
+    Read unit by unit: for each unit of `units` and each status, the rows with `unit_field` = unit and
+    that status, under `where`, walked in (column, id) order through a (unit, [status,] column, id)
+    index. A lane of many units (superusers) is read in one walk with `unit_field IN units` instead. A
+    lane with `ids` is read by key (a short list: the steps assigned to the officer)."""
 
     name: str
     statuses: tuple[str, ...]
-    rows: QuerySet[Dossier]
     due_field: str
     received_field: str
     clock: bool  # urgency against the due moment (True) or the receipt limit (False)
+    unit_field: str = ""
+    units: tuple[int, ...] = ()
+    where: Q = field(default_factory=Q)
+    ids: tuple[int, ...] | None = None
     # Whether some rows have no due moment (direct and postal dossiers have no receipt limit). The received
     # columns are always set in the lanes' states.
     due_nullable: bool = False
@@ -208,75 +222,110 @@ def _open_request() -> Subquery:
     )
 
 
+def _open_steps() -> QuerySet[DossierStep]:
+    return DossierStep.objects.filter(finished_at__isnull=True).order_by()  # no join for the order
+
+
+def _step_lanes(*, user: Any, role: str) -> list[Lane]:
+    """The specialist's or leader's dossiers: those with an open step assigned to them, or unassigned with
+    their role in one of their units.
+
+    Read as (1) per unit of theirs, the dossiers it is competent for, in due order through the
+    (competent_unit, status, due_at, id) index, kept when such a step is open (a probe of the open-steps
+    index per row); (2) by key, the short list of dossiers whose step is assigned to them, or waits on
+    their role in their unit while another unit is competent (steps of a fixed unit, coordinating or
+    receiving units: only where the catalogue has such steps for the role). A dossier in both is shown
+    once."""
+    units = _unit_ids(user, role)
+    waiting_on_role = Exists(
+        _open_steps().filter(dossier=OuterRef("pk"), assignee__isnull=True, role=role, unit_id__in=units)
+    )
+    by_key = set(_open_steps().filter(assignee_id=user.pk).values_list("dossier_id", flat=True))
+    elsewhere = list(
+        ProcessStep.objects.filter(role=role)
+        .exclude(unit_scope=StepScope.COMPETENT)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if elsewhere and units:
+        by_key.update(
+            _open_steps()
+            .filter(assignee__isnull=True, role=role, unit_id__in=units, process_step_id__in=elsewhere)
+            .exclude(dossier__competent_unit_id__in=units)
+            .values_list("dossier_id", flat=True)
+        )
+    statuses = (Status.PROCESSING, Status.WAITING_SUPPLEMENT)
+    lanes = [
+        Lane(
+            "to_process",
+            statuses,
+            "due_at",
+            "received_at",
+            clock=True,
+            unit_field="competent_unit_id",
+            units=tuple(units),
+            where=Q(waiting_on_role),
+        )
+    ]
+    if by_key:
+        lanes.append(
+            Lane("to_process", statuses, "due_at", "received_at", clock=True, ids=tuple(sorted(by_key)))
+        )
+    return lanes
+
+
 def lanes_for(*, user: Any, role: str, now: dt.datetime) -> list[Lane]:
     """The lanes of `role`'s queue for `user` (see the module docstring)."""
-    base = Dossier.objects.all()
     if role == Role.INTAKE_OFFICER:
-        units = _unit_ids(user, Role.INTAKE_OFFICER)
+        units = tuple(_unit_ids(user, Role.INTAKE_OFFICER))
         return [
             Lane(
                 "to_receive",
                 (Status.SUBMITTED,),
-                base.filter(receiving_unit__in=units, status=Status.SUBMITTED),
                 "receive_due_at",
                 "system_received_at",
                 clock=False,
+                unit_field="receiving_unit_id",
+                units=units,
                 due_nullable=True,
             ),
             Lane(
                 "to_return",
                 (Status.RESOLVED,),
-                base.filter(receiving_unit__in=units, status=Status.RESOLVED),
                 "due_at",
                 "received_at",
                 clock=True,
+                unit_field="receiving_unit_id",
+                units=units,
             ),
         ]
     if role in (Role.SPECIALIST, Role.LEADER):
-        # The open steps first (two index-only scans), then their dossiers by key: joining the steps to the
-        # dossiers lets the planner scan every open dossier of the units instead.
-        units = _unit_ids(user, role)
-        open_steps = DossierStep.objects.filter(finished_at__isnull=True).order_by()  # no join for the order
-        mine = open_steps.filter(assignee_id=user.pk).values_list("dossier_id", flat=True)
-        for_role = open_steps.filter(assignee__isnull=True, role=role, unit_id__in=units).values_list(
-            "dossier_id", flat=True
-        )
-        dossier_ids = sorted({*mine, *for_role})
-        return [
-            Lane(
-                "to_process",
-                (Status.PROCESSING, Status.WAITING_SUPPLEMENT),
-                base.filter(pk__in=dossier_ids),
-                "due_at",
-                "received_at",
-                clock=True,
-            )
-        ]
-    units = _unit_ids(user, Role.SUPERVISOR)
+        return _step_lanes(user=user, role=role)
+    units = tuple(_unit_ids(user, Role.SUPERVISOR))
     calendar = calendar_for_unit(unit=None)
     return [
         Lane(
             "at_risk",
             (Status.PROCESSING, Status.WAITING_SUPPLEMENT),
-            base.filter(
-                competent_unit__in=units,
-                due_at__lte=_threshold(now, at_risk_minutes(calendar)),
-            ),
             "due_at",
             "received_at",
             clock=True,
+            unit_field="competent_unit_id",
+            units=units,
+            where=Q(due_at__lte=_threshold(now, at_risk_minutes(calendar))),
         ),
         Lane(
             "receipt_limit",
             (Status.SUBMITTED,),
-            base.filter(
-                receiving_unit__in=units,
-                channel=Dossier.Channel.ONLINE,
-                receive_due_at__lte=_threshold(now, RECEIPT_ALERT_MINUTES),
-            ),
             "receive_due_at",
             "system_received_at",
             clock=False,
+            unit_field="receiving_unit_id",
+            units=units,
+            where=Q(
+                channel=Dossier.Channel.ONLINE,
+                receive_due_at__lte=_threshold(now, RECEIPT_ALERT_MINUTES),
+            ),
         ),
     ]
 
@@ -288,7 +337,27 @@ def _default_statuses(role: str, lane: Lane) -> tuple[str, ...]:
     return lane.statuses
 
 
-def _filtered(role: str, lanes: list[Lane], filters: QueueFilters) -> list[tuple[Lane, QuerySet[Dossier]]]:
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One index walk of a lane: the rows of one unit in one status (or the lane's keys)."""
+
+    lane: Lane
+    rows: QuerySet[Dossier]
+
+
+def _parts(lane: Lane, statuses: tuple[str, ...]) -> list[QuerySet[Dossier]]:
+    base = Dossier.objects.filter(lane.where)
+    if lane.ids is not None:
+        return [base.filter(pk__in=lane.ids, status__in=statuses)]
+    if len(lane.units) > MAX_UNIT_LANES:
+        return [base.filter(**{f"{lane.unit_field}__in": lane.units, "status__in": statuses})]
+    return [
+        base.filter(**{lane.unit_field: unit, "status": status}) for unit in lane.units for status in statuses
+    ]
+
+
+def _filtered(role: str, lanes: list[Lane], filters: QueueFilters) -> tuple[list[Part], set[str]]:
+    """The parts to read under the filters, and the states of the lanes kept."""
     allowed = sorted({status for lane in lanes for status in lane.statuses})
     if filters.status is not None and filters.status not in allowed:
         raise ApplicationError(
@@ -310,24 +379,23 @@ def _filtered(role: str, lanes: list[Lane], filters: QueueFilters) -> list[tuple
             fields={"due_before": _("Add the UTC offset, e.g. +07:00.")},
         )
     result = []
+    kept: set[str] = set()
     for lane in lanes:
         statuses = (filters.status,) if filters.status else _default_statuses(role, lane)
         statuses = tuple(status for status in statuses if status in lane.statuses)
         if not statuses:
             continue
-        rows = (
-            lane.rows.filter(status__in=statuses)
-            if len(statuses) > 1
-            else lane.rows.filter(status=statuses[0])
-        )
-        if filters.procedure is not None:
-            rows = rows.filter(procedure_id=filters.procedure)
-        if filters.channel is not None:
-            rows = rows.filter(channel=filters.channel)
-        if filters.due_before is not None:
-            rows = rows.filter(**{f"{lane.due_field}__lt": filters.due_before})
-        result.append((lane, rows))
-    return result
+        kept.update(lane.statuses)
+        for part_rows in _parts(lane, statuses):
+            rows = part_rows
+            if filters.procedure is not None:
+                rows = rows.filter(procedure_id=filters.procedure)
+            if filters.channel is not None:
+                rows = rows.filter(channel=filters.channel)
+            if filters.due_before is not None:
+                rows = rows.filter(**{f"{lane.due_field}__lt": filters.due_before})
+            result.append(Part(lane, rows))
+    return result, kept
 
 
 # --- keyset pagination -----------------------------------------------------------------------------------
@@ -376,14 +444,14 @@ def _key(value: dt.datetime | None, pk: int) -> SortKey:
 Row = tuple[dt.datetime | None, int]
 
 
-def _read_lane(
+def _walks(
     rows: QuerySet[Dossier], column: str, cursor: Cursor | None, limit: int, *, nullable: bool
-) -> list[Row]:
-    """(value, id) of the first `limit` dossiers of a lane after `cursor`, in (column, id) order, NULLs
-    last; each part is an index range scan: `column >= v` bounds it and the tie on v is settled by id. The
-    part without a value is read only where the lane may have such rows (a query for rows that cannot
-    exist can make the planner walk the whole table)."""
-    found: list[Row] = []
+) -> list[QuerySet[Any]]:
+    """The reads of (value, id) of the first `limit` dossiers of a part after `cursor`, in (column, id)
+    order, NULLs last; each is an index range scan: `column >= v` bounds it and the tie on v is settled by
+    id. The rows without a value are read only where the lane may have such rows (a query for rows that
+    cannot exist can make the planner walk the whole table)."""
+    walks: list[QuerySet[Any]] = []
     if cursor is None or cursor.value is not None:
         with_value = rows.filter(**{f"{column}__isnull": False})
         if cursor is not None:
@@ -391,23 +459,46 @@ def _read_lane(
             with_value = with_value.filter(
                 Q(**{f"{column}__gte": value}) & (Q(**{f"{column}__gt": value}) | Q(pk__gt=cursor.id))
             )
-        found = list(with_value.order_by(column, "pk").values_list(column, "pk")[:limit])
-    if nullable and len(found) < limit:
+        walks.append(with_value.order_by(column, "pk").values_list(column, "pk")[:limit])
+    if nullable:
         without = rows.filter(**{f"{column}__isnull": True})
         if cursor is not None and cursor.value is None:
             without = without.filter(pk__gt=cursor.id)
-        found += list(without.order_by(column, "pk").values_list(column, "pk")[: limit - len(found)])
-    return found
+        walks.append(without.order_by(column, "pk").values_list(column, "pk")[:limit])
+    return walks
+
+
+def _run(walks: list[QuerySet[Any]]) -> list[list[Row]]:
+    """The rows of each walk. PostgreSQL: all in one round trip, `SELECT k, w.* FROM (… ORDER BY … LIMIT n)
+    w UNION ALL …`, each branch its own index walk; elsewhere one query per walk."""
+    if len(walks) <= 1 or connection.vendor != "postgresql":
+        return [list(walk) for walk in walks]
+    pieces: list[str] = []
+    params: list[Any] = []
+    for index, walk in enumerate(walks):
+        sql, walk_params = walk.query.get_compiler(connection=connection).as_sql()
+        pieces.append(f"SELECT {index:d}, w.* FROM ({sql}) AS w")  # noqa: S608 (compiled by Django)
+        params += walk_params
+    found: list[list[Row]] = [[] for _walk in walks]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(pieces), params)
+        for index, value, pk in cursor.fetchall():
+            found[index].append((value, pk))
+    return [sorted(rows, key=lambda row: _key(*row)) for rows in found]
 
 
 def _merged(parts: list[tuple[Lane, list[Row]]]) -> list[tuple[SortKey, Lane, int]]:
+    """The parts merged on (value, id); a dossier read by two parts (its unit's and its keys) once."""
     streams = [
         [(_key(value, pk), index, lane, pk) for value, pk in rows] for index, (lane, rows) in enumerate(parts)
     ]
-    return [
-        (key, lane, pk)
-        for key, _index, lane, pk in heapq.merge(*streams, key=lambda item: (item[0], item[1]))
-    ]
+    merged: list[tuple[SortKey, Lane, int]] = []
+    seen: set[int] = set()
+    for key, _index, lane, pk in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
+        if pk not in seen:
+            seen.add(pk)
+            merged.append((key, lane, pk))
+    return merged
 
 
 def _page_dossiers(ids: list[int]) -> dict[int, Dossier]:
@@ -443,12 +534,19 @@ def work_queue(
     limit = max(1, min(int(limit), MAX_LIMIT))
     now = now or timezone.now()
     cursor = Cursor.decode(after, order) if after else None
-    lanes = _filtered(role, lanes_for(user=user, role=role, now=now), filters or QueueFilters())
-    parts = []
-    for lane, rows in lanes:
-        nullable = lane.nullable(order) and not (order == "due" and filters and filters.due_before)
-        parts.append((lane, _read_lane(rows, lane.column(order), cursor, limit + 1, nullable=nullable)))
-    merged = _merged(parts)
+    lanes = lanes_for(user=user, role=role, now=now)
+    parts, kept = _filtered(role, lanes, filters or QueueFilters())
+    walks: list[QuerySet[Any]] = []
+    owners: list[int] = []
+    for number, part in enumerate(parts):
+        nullable = part.lane.nullable(order) and not (order == "due" and filters and filters.due_before)
+        found = _walks(part.rows, part.lane.column(order), cursor, limit + 1, nullable=nullable)
+        walks += found
+        owners += [number] * len(found)
+    rows_of: list[list[Row]] = [[] for _part in parts]
+    for number, rows in zip(owners, _run(walks), strict=True):
+        rows_of[number] += rows  # the rows with a value, then those without: the part's order
+    merged = _merged([(part.lane, rows[: limit + 1]) for part, rows in zip(parts, rows_of, strict=True)])
     page, more = merged[:limit], len(merged) > limit
     dossiers = _page_dossiers([pk for _key_, _lane, pk in page])
     calendars = CalendarCache()
@@ -476,7 +574,7 @@ def work_queue(
     if more and page:
         (empty, value, pk), _lane, _pk = page[-1]
         next_cursor = Cursor(order, None if empty else value, pk).encode()
-    statuses = tuple(sorted({status for lane, _rows in lanes for status in lane.statuses}))
+    statuses = tuple(sorted(kept))
     return Page(items=items, next_cursor=next_cursor, order=order, statuses=statuses)
 
 
