@@ -4,6 +4,7 @@ data store), and real PDFs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from collections.abc import Iterator
@@ -12,11 +13,14 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from motcua.catalog.models import Fee, Procedure, RequiredDocument
 from motcua.documents.demo import DEMO_PASSPHRASE, DEMO_PASSPHRASE_ENV
-from motcua.dossiers.tests.helpers import World, build_world, make_procedure
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.helpers import ITEMS, REASON, World, build_world, make_procedure, online_draft
+from motcua.worktime.calendar import TZ
 
 CODE = "1.001193.000.00.00.H15"
 BIRTH_NOTICE = "Giấy chứng sinh"
@@ -104,3 +108,34 @@ def pdf_bytes(text: str = "Giấy tờ", pages: int = 1) -> bytes:
         sheet.showPage()
     sheet.save()
     return out.getvalue()
+
+
+def last_monday(hour: int, minute: int = 0) -> dt.datetime:
+    """A moment on the Monday of last week (local time): actions the pages take now come after it."""
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    return dt.datetime.combine(monday, dt.time(hour, minute), tzinfo=TZ)
+
+
+def dossier_in_state(world: World, procedure: Procedure, status: str) -> Dossier:
+    """An online dossier of `world.citizen` at commune A brought to `status` last Monday (the dossier
+    helpers' `in_state`, a week ago instead of in December 2026)."""
+    from motcua.dossiers import services
+
+    dossier = online_draft(world, procedure, when=last_monday(8))
+    if status == Dossier.Status.DRAFT:
+        return dossier
+    dossier = services.dossier_submit(dossier=dossier, actor=world.citizen, at=last_monday(8))
+    if status == Dossier.Status.SUBMITTED:
+        return dossier
+    if status == Dossier.Status.SUPPLEMENT_AT_INTAKE:
+        return services.dossier_ask_supplement_at_intake(
+            dossier=dossier, actor=world.intake_a, items=ITEMS, reason=REASON, at=last_monday(9)
+        )
+    dossier = services.dossier_receive(dossier=dossier, actor=world.intake_a, at=last_monday(9))
+    if status == Dossier.Status.PROCESSING:
+        return dossier
+    assert status == Dossier.Status.WAITING_SUPPLEMENT
+    return services.dossier_ask_supplement(
+        dossier=dossier, actor=world.specialist_a, items=ITEMS, reason=REASON, at=last_monday(10)
+    )
