@@ -24,7 +24,9 @@ def _processing_for(world: World, procedure: Procedure, count: int) -> None:
     """`count` dossiers at the appraisal step, assigned to specialist A."""
     for index in range(count):
         dossier = counter_received(world, procedure, when=at(7, 9, index))
-        services.dossier_reassign(dossier=dossier, actor=world.leader_a, assignee=world.specialist_a, at=at(7, 10))
+        services.dossier_reassign(
+            dossier=dossier, actor=world.leader_a, assignee=world.specialist_a, at=at(7, 10)
+        )
 
 
 def _queries(client: Client, url: str) -> int:

@@ -1,0 +1,182 @@
+"""The dossier page's actions over HTTP: one htmx round trip each, the service's errors shown in
+Vietnamese next to the field with what was typed kept, and the non-JavaScript fallback."""
+
+import pytest
+from django.test import Client
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers.models import Dossier, SupplementRequest
+from motcua.dossiers.tests.helpers import PASSWORD, World, at, counter_received, online_submitted
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _login(client: Client, user: object) -> None:
+    client.login(username=user.username, password=PASSWORD)  # type: ignore[attr-defined]
+
+
+def test_receiving_an_online_dossier_is_one_round_trip(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    dossier = online_submitted(world, procedure, when=at(2, 8, month=11))
+    _login(client, world.intake_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/receive/", {"version": dossier.version}, **HTMX
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<div id="dossier">')
+    assert "Đã thực hiện: Tiếp nhận hồ sơ." in html
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.PROCESSING
+    assert f"Hồ sơ {dossier.code}" in html
+    assert "Tải giấy tiếp nhận và hẹn trả kết quả (Mẫu 01, PDF)" in html
+
+
+def test_the_receipt_slip_downloads_as_pdf(client: Client, world: World, procedure: Procedure) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.intake_a)
+
+    response = client.get(f"/can-bo/ho-so/{dossier.public_id}/phieu/01/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="mau-01-{dossier.code}.pdf"'
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_supplement_request_without_a_reason_is_shown_next_to_the_field_and_keeps_the_items(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.specialist_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/ask_supplement/",
+        {"version": dossier.version, "items": "Bản sao giấy chứng sinh\n", "reason": "  "},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<details class="" id="action-ask_supplement" open>' in html
+    assert '<span class="errorlist" id="ask_supplement-reason-error">Bắt buộc nhập.</span>' in html
+    assert ">Bản sao giấy chứng sinh\n</textarea>" in html
+    assert "Nêu lý do yêu cầu bổ sung." in html
+    assert SupplementRequest.objects.count() == 0
+
+
+def test_a_specialist_asks_for_a_supplement(client: Client, world: World, procedure: Procedure) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.specialist_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/ask_supplement/",
+        {
+            "version": dossier.version,
+            "items": "Bản sao giấy chứng sinh\nSổ hộ khẩu",
+            "reason": "Thiếu giấy tờ",
+        },
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    request = SupplementRequest.objects.get()
+    assert (request.items, request.reason) == (["Bản sao giấy chứng sinh", "Sổ hộ khẩu"], "Thiếu giấy tờ")
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.WAITING_SUPPLEMENT
+    assert "Đang chờ người nộp bổ sung" in response.content.decode()
+
+
+def test_a_stale_version_says_someone_else_changed_the_dossier(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.specialist_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/send_back/", {"version": dossier.version - 1, "note": "x"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Hồ sơ đã được người khác cập nhật sau khi bạn mở (hiện là phiên bản 3, bạn đang xem phiên bản 2). "
+        "Hãy tải lại hồ sơ và thực hiện lại."
+    ) in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.version == 3
+
+
+def test_without_javascript_an_action_redirects_to_the_page(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.intake_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/stop/", {"version": dossier.version, "reason": "Đề nghị dừng"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/can-bo/ho-so/{dossier.public_id}/"
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.STOPPED
+
+
+def test_without_javascript_an_error_redraws_the_page_with_status_400(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.intake_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/stop/", {"version": dossier.version, "reason": ""}
+    )
+
+    assert response.status_code == 400
+    assert '<span class="errorlist" id="stop-reason-error">Bắt buộc nhập.</span>' in response.content.decode()
+
+
+def test_an_unknown_action_is_404(client: Client, world: World, procedure: Procedure) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.intake_a)
+
+    assert client.post(f"/can-bo/ho-so/{dossier.public_id}/explode/", {}).status_code == 404
+
+
+def test_the_page_offers_only_what_the_person_may_do(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+
+    offered = {}
+    for person in (world.intake_a, world.specialist_a, world.leader_a, world.supervisor_a):
+        _login(client, person)
+        html = client.get(f"/can-bo/ho-so/{dossier.public_id}/").content.decode()
+        offered[person.username] = [
+            name
+            for name in (
+                "receive",
+                "forward",
+                "send_back",
+                "ask_supplement",
+                "approve",
+                "reject",
+                "apologize",
+                "reassign",
+                "stop",
+                "return_result",
+                "prepare_result",
+            )
+            if f'id="action-{name}"' in html
+        ]
+
+    assert offered == {
+        "tiepnhan.a": ["stop"],
+        "chuyenvien.a": ["forward", "send_back", "ask_supplement", "prepare_result"],
+        "lanhdao.a": ["reject", "apologize", "reassign", "prepare_result"],
+        "giamsat.a": ["reassign"],
+    }
