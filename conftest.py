@@ -1,7 +1,6 @@
 """Project-wide pytest plugins and fixtures."""
 
 from collections.abc import Iterator
-from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -22,20 +21,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             )
 
 
-@pytest.fixture(autouse=True)
-def _migration_seeds(request: pytest.FixtureRequest) -> None:
-    """Transactional tests end with a flush; where serialized rollback could not put the migrations' seed
-    data back (seen on PostgreSQL under xdist), seed it again before the next transactional test."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps  # noqa: PLC0415 (Django is set up by now)
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """pytest-django's set-up, then the snapshot that serialized rollback restores made visible to every
+    connection object. Django keeps the snapshot on the connection object that created the test database,
+    but its connection handler is context-local (asgiref `Local`): on PostgreSQL under xdist, the
+    transactional tests that run after the browser tests started got another connection object without it,
+    so their flush deleted the migrations' seed data (the national calendar, the central KPI targets) for
+    good. A class attribute holds the snapshot for every connection of the backend."""
+    from django.db import connections  # noqa: PLC0415 (Django is set up by now)
 
-    from motcua.worktime.models import WorkCalendar  # noqa: PLC0415
-
-    if not WorkCalendar.objects.filter(is_national=True).exists():
-        import_module("motcua.worktime.migrations.0002_seed_national_calendar").seed(apps, None)
+    connection = connections["default"]
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot is not None:
+        type(connection)._test_serialized_contents = snapshot
 
 
 @pytest.fixture(autouse=True)
