@@ -272,7 +272,7 @@ def _submission_target(request: HttpRequest, code: str) -> tuple[Procedure, Proc
 
 
 def _steps(version: ProcedureVersion, current: str) -> list[dict[str, Any]]:
-    names = [("place", _("Forms")), ("documents", _("Documents")), ("review", _("Review and submit"))]
+    names = [("place", _("Forms")), ("documents", _("Documents to submit")), ("review", _("Review and submit"))]
     return [
         {"key": key, "label": label, "number": number, "current": key == current}
         for number, (key, label) in enumerate(names, start=1)
