@@ -43,6 +43,11 @@ class CalendarMinutes:
     def __init__(self) -> None:
         self._calendars: dict[int, Calendar] = {}
 
+    def preload(self, unit_ids: Iterable[int]) -> None:
+        """Load the calendars of these units now (before forking: a worker then never queries)."""
+        for unit_id in unit_ids:
+            self._calendars[unit_id] = calendar_for_unit(unit=unit_id)
+
     def __call__(self, unit_id: int, start: datetime, end: datetime, waits: list[L.Wait]) -> int | None:
         calendar = self._calendars.get(unit_id)
         if calendar is None:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -66,6 +68,7 @@ DERIVATION: tuple[tuple[str, dict[str, str], str], ...] = (
 class RecomputeReport:
     dossiers: int = 0
     events: int = 0
+    jobs: int = 1
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -150,35 +153,43 @@ def _moment(value: Any) -> dt.datetime:
 EventsOfDossier = tuple[int, int, int, str, list[tuple[int, int, str, dt.datetime, dict[str, Any]]]]
 
 
-def _dossiers_events(batch: int) -> Iterator[EventsOfDossier]:
-    """(dossier id, competent unit, procedure, channel, [(event pk, sequence, kind, at, data)]) per dossier,
-    in dossier order, streamed through a server-side cursor (no ORM conversion per row)."""
-    sql = (
+def _events_sql(*, ranged: bool) -> str:
+    """The events of every dossier (or of the dossiers with lo <= id < hi, `ranged`), in fold order."""
+    where = "WHERE e.dossier_id >= %s AND e.dossier_id < %s " if ranged else ""
+    return (
         f"SELECT e.dossier_id, e.id, e.sequence, e.kind, e.at, {_data_sql()}, "  # noqa: S608
         f"d.competent_unit_id, d.procedure_id, d.channel "
         f"FROM {_table(DossierEvent)} e JOIN {_table(Dossier)} d ON d.id = e.dossier_id "
-        f"ORDER BY e.dossier_id, e.sequence"
+        f"{where}ORDER BY e.dossier_id, e.sequence"
     )
+
+
+def _dossiers_events(batch: int) -> Iterator[EventsOfDossier]:
+    """(dossier id, competent unit, procedure, channel, [(event pk, sequence, kind, at, data)]) per dossier,
+    in dossier order, streamed through a server-side cursor (no ORM conversion per row)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(_events_sql(ranged=False))
+        yield from _group_events(cursor, batch)
+
+
+def _group_events(cursor: Any, batch: int) -> Iterator[EventsOfDossier]:
+    """The rows of `_events_sql` grouped per dossier."""
     width = len(L.DATA_KEYS)
     current: EventsOfDossier | None = None
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(batch):
-            for row in rows:
-                dossier_id, pk, sequence, kind, at = row[:5]
-                values = row[5 : 5 + width]
-                data: dict[str, Any] = {
-                    k: v for k, v in zip(L.DATA_KEYS, values, strict=True) if v is not None
-                }
-                components = row[5 + width]
-                if components is not None:
-                    data["components"] = json.loads(components)
-                if current is None or current[0] != dossier_id:
-                    if current is not None:
-                        yield current
-                    unit_id, procedure_id, channel = row[6 + width :]
-                    current = (dossier_id, unit_id, procedure_id, channel, [])
-                current[4].append((pk, sequence, kind, _moment(at), data))
+    while rows := cursor.fetchmany(batch):
+        for row in rows:
+            dossier_id, pk, sequence, kind, at = row[:5]
+            values = row[5 : 5 + width]
+            data: dict[str, Any] = {k: v for k, v in zip(L.DATA_KEYS, values, strict=True) if v is not None}
+            components = row[5 + width]
+            if components is not None:
+                data["components"] = json.loads(components)
+            if current is None or current[0] != dossier_id:
+                if current is not None:
+                    yield current
+                unit_id, procedure_id, channel = row[6 + width :]
+                current = (dossier_id, unit_id, procedure_id, channel, [])
+            current[4].append((pk, sequence, kind, _moment(at), data))
     if current is not None:
         yield current
 
@@ -217,6 +228,16 @@ class FactWriter:
         self.pending = []
 
 
+def _fact_of(dossier: EventsOfDossier, minutes: CalendarMinutes) -> tuple[dict[str, Any], int]:
+    """The `DossierFact` values of one dossier folded from its events, and how many events were folded."""
+    dossier_id, unit_id, procedure_id, channel, rows = dossier
+    ledger = L.DossierLedger(
+        dossier_id=dossier_id, unit_id=unit_id, procedure_id=procedure_id, channel=channel
+    )
+    folded = len(fold(ledger, rows, minutes))
+    return fact_values(ledger), folded
+
+
 def rebuild_facts(
     *, batch: int = BATCH, progress: Callable[[int, int], None] | None = None
 ) -> tuple[int, int]:
@@ -224,12 +245,10 @@ def rebuild_facts(
     minutes = CalendarMinutes()
     writer = FactWriter(batch)
     dossiers = events = 0
-    for dossier_id, unit_id, procedure_id, channel, rows in _dossiers_events(batch):
-        ledger = L.DossierLedger(
-            dossier_id=dossier_id, unit_id=unit_id, procedure_id=procedure_id, channel=channel
-        )
-        events += len(fold(ledger, rows, minutes))
-        writer.add(fact_values(ledger))
+    for dossier in _dossiers_events(batch):
+        values, folded = _fact_of(dossier, minutes)
+        events += folded
+        writer.add(values)
         dossiers += 1
         if progress and dossiers % batch == 0:
             progress(dossiers, events)
@@ -237,9 +256,110 @@ def rebuild_facts(
     return dossiers, events
 
 
-def recompute(*, batch: int = BATCH, progress: Callable[[int, int], None] | None = None) -> RecomputeReport:
-    """Rebuild every fact and counter from the events (see the module docstring)."""
-    report = RecomputeReport()
+# --- the fold in parallel (PostgreSQL) ----------------------------------------------------------------
+#
+# The dossiers are cut into ranges of ids of about CHUNK dossiers; forked processes each fold a range,
+# reading its events through a connection of their own (dossiers and events only: the parent's
+# transaction changes neither), and hand back the facts as the text of a COPY, which the parent writes in
+# range order in its own transaction. The fold is the same function (`_fact_of`), and the calendars are
+# loaded before the fork, so a worker never touches the parent's connection.
+
+CHUNK = 20_000
+_WORKER: dict[str, Any] = {}
+
+
+def _copy_field(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.date):  # datetimes too: ISO 8601 with the offset
+        text = value.isoformat()
+    elif isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _fold_range(bounds: tuple[int, int]) -> tuple[bytes, int, int]:
+    """In a worker: the facts of the dossiers lo <= id < hi as COPY text; (text, dossiers, events)."""
+    import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+    minutes: CalendarMinutes = _WORKER["minutes"]
+    lines: list[str] = []
+    dossiers = events = 0
+    with psycopg.connect(_WORKER["conninfo"]) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")  # the moments of `waits` written as the consumer writes them
+        with conn.cursor() as cursor:
+            cursor.execute(_WORKER["sql"], bounds)
+            for dossier in _group_events(cursor, BATCH):
+                values, folded = _fact_of(dossier, minutes)
+                lines.append("\t".join(_copy_field(values[c]) for c in FactWriter.COLUMNS))
+                dossiers += 1
+                events += folded
+        conn.rollback()
+    return ("".join(line + "\n" for line in lines)).encode(), dossiers, events
+
+
+def _ranges(chunk: int) -> list[tuple[int, int]]:
+    """[lo, hi) ranges of dossier ids, about `chunk` dossiers each, covering every dossier there is now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n "  # noqa: S608
+            f"FROM {_table(Dossier)}) AS numbered WHERE MOD(n - 1, {int(chunk)}) = 0 ORDER BY id"
+        )
+        starts = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT max(id) FROM {_table(Dossier)}")  # noqa: S608
+        last = cursor.fetchone()[0]
+    return list(zip(starts, [*starts[1:], (last or 0) + 1], strict=True))
+
+
+def rebuild_facts_parallel(
+    *, jobs: int, chunk: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
+    """`rebuild_facts` with `jobs` forked processes folding ranges of dossiers (PostgreSQL, outside any
+    transaction of the caller's: the workers read what is committed)."""
+    from motcua.organizations.models import Unit  # noqa: PLC0415
+
+    minutes = CalendarMinutes()
+    minutes.preload(Unit.objects.values_list("pk", flat=True))
+    connection.ensure_connection()
+    _WORKER.update(minutes=minutes, conninfo=connection.connection.info.dsn, sql=_events_sql(ranged=True))
+    columns = ", ".join(_q(c) for c in FactWriter.COLUMNS)
+    ranges = _ranges(chunk or CHUNK)
+    dossiers = events = 0
+    pool = multiprocessing.get_context("fork").Pool(processes=jobs)
+    try:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {_table(DossierFact)} ({columns}) FROM STDIN") as copy,
+        ):
+            for text, folded_dossiers, folded_events in pool.imap(_fold_range, ranges):
+                if text:
+                    copy.write(text)
+                dossiers += folded_dossiers
+                events += folded_events
+                if progress:
+                    progress(dossiers, events)
+    finally:
+        pool.close()
+        pool.join()
+        _WORKER.clear()
+    return dossiers, events
+
+
+def recompute(
+    *, batch: int = BATCH, progress: Callable[[int, int], None] | None = None, jobs: int | None = None
+) -> RecomputeReport:
+    """Rebuild every fact and counter from the events (see the module docstring). `jobs`: processes
+    folding the events (default: the number of CPUs); on PostgreSQL only, and only when called outside a
+    transaction (the workers read what is committed); otherwise the fold runs in this process."""
+    parallel = (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and (jobs if jobs is not None else os.cpu_count() or 1) > 1
+    )
+    report = RecomputeReport(jobs=(jobs or os.cpu_count() or 1) if parallel else 1)
     with transaction.atomic():
         started = time.perf_counter()
         _lock()
@@ -248,7 +368,10 @@ def recompute(*, batch: int = BATCH, progress: Callable[[int, int], None] | None
         report.seconds["clear"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        report.dossiers, report.events = rebuild_facts(batch=batch, progress=progress)
+        if parallel:
+            report.dossiers, report.events = rebuild_facts_parallel(jobs=report.jobs, progress=progress)
+        else:
+            report.dossiers, report.events = rebuild_facts(batch=batch, progress=progress)
         report.seconds["fold"] = time.perf_counter() - started
 
         started = time.perf_counter()

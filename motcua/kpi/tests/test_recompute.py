@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +20,7 @@ from motcua.dossiers import services
 from motcua.dossiers.inputs import ComponentInput
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.helpers import ITEMS, REASON, at, counter_received, make_procedure, uploaded
+from motcua.kpi import recompute as recompute_module
 from motcua.kpi.counters import UnitDayCounter, all_counter_rows, fact_rows
 from motcua.kpi.facts import month_period, year_period
 from motcua.kpi.recompute import recompute
@@ -54,6 +55,29 @@ def test_recompute_gives_the_incremental_counters(world, procedure):
     assert (report.dossiers, report.events) == (3, 3 * 3 + 5 + 1 + 1)
     assert all_counter_rows() == counted
     assert fact_rows() == facts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recompute_in_parallel_gives_the_same_rows(world, procedure, monkeypatch):
+    # Committed dossiers: on PostgreSQL the workers read them through connections of their own.
+    scenario(world, procedure)
+    deliver()
+    counted, facts = all_counter_rows(), fact_rows()
+    monkeypatch.setattr(recompute_module, "CHUNK", 1)  # one dossier per range: three ranges, two workers
+    report = recompute(jobs=2)
+    assert report.jobs == (2 if connection.vendor == "postgresql" else 1)
+    assert (report.dossiers, report.events) == (3, 16)
+    assert all_counter_rows() == counted
+    assert fact_rows() == facts
+
+
+@pytest.mark.django_db
+def test_recompute_in_a_transaction_folds_in_process(world, procedure):
+    scenario(world, procedure)  # not committed: workers could not see it
+    deliver()
+    counted = all_counter_rows()
+    assert recompute(jobs=2).jobs == 1
+    assert all_counter_rows() == counted
 
 
 @pytest.mark.django_db

@@ -41,16 +41,25 @@ class Command(BaseCommand):
             action="store_true",
             help="compare with the counters kept, then roll back: change nothing",
         )
+        rebuild.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes folding the events on PostgreSQL (default: the number of CPUs)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             if options["check"]:
                 self._check()
             else:
-                self._report(recompute(progress=self._progress))
+                self._report(recompute(progress=self._progress, jobs=options["jobs"]))
+
+    _shown = 0
 
     def _progress(self, dossiers: int, events: int) -> None:
-        if dossiers % 100_000 == 0:
+        if dossiers >= self._shown + 100_000:
+            self._shown = dossiers - dossiers % 100_000
             self.stderr.write(
                 _("%(dossiers)d dossiers, %(events)d events folded")
                 % {"dossiers": dossiers, "events": events}
