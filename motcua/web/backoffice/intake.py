@@ -66,9 +66,9 @@ def _kept(token: str, user: Any) -> tuple[StoredFile, str] | None:
         value = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(value, dict) or value.get("u") != user.pk:
+    if not isinstance(value, dict) or value.get("u") != user.pk or not isinstance(value.get("f"), int):
         return None
-    stored = StoredFile.objects.filter(pk=value.get("f")).first()
+    stored = StoredFile.objects.filter(pk=int(value["f"])).first()
     return (stored, str(value.get("n", ""))) if stored else None
 
 

@@ -26,7 +26,7 @@ from motcua.core.errors import ApplicationError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierSlip, StoredFile
 from motcua.dossiers.queues import QueueFilters
-from motcua.dossiers.slips.services import slip_filename, slip_render
+from motcua.dossiers.slips.services import slip_filename, slip_issue_for_intake_note, slip_render
 from motcua.dossiers.storage import open_file
 from motcua.web.backoffice import selectors
 from motcua.web.backoffice.actions import ACTIONS
@@ -181,7 +181,7 @@ def dossier_component(request: HttpRequest, public_id: uuid.UUID, position: int)
 
 @require_GET
 @staff_page
-def dossier_slip(request: HttpRequest, public_id: uuid.UUID, form: str) -> HttpResponse:
+def dossier_slip(request: HttpRequest, public_id: uuid.UUID, form: str) -> FileResponse:
     """The latest slip of a form (Form 01: the receipt), rendered now if the background task has not
     issued it yet."""
     if form not in DossierSlip.Form.values or form == DossierSlip.Form.TRACKING_BOOK:
@@ -375,12 +375,11 @@ def guidance_done(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @require_GET
 @staff_page
-def guidance_slip(request: HttpRequest, note_id: int) -> HttpResponse:
+def guidance_slip(request: HttpRequest, note_id: int) -> FileResponse:
     note = selectors.intake_note_get(user=request.user, note_id=note_id)
     slip = selectors.intake_note_slip(note=note)
     if slip is None:
-        from motcua.dossiers.slips.services import slip_issue_for_intake_note  # noqa: PLC0415
-
+        # Issued by the background task after the guidance commits; issued here if it has not run yet.
         slip = slip_issue_for_intake_note(note=note) or selectors.intake_note_slip(note=note)
     if slip is None:
         raise Http404
