@@ -132,6 +132,14 @@ def result_file(request: HttpRequest, public_id: uuid.UUID, result_id: uuid.UUID
     return _download(result.file, f"ket-qua-{dossier}.pdf")
 
 
+def _version_seen(request: HttpRequest) -> int | None:
+    """The dossier version the page showed (a change since then is refused as stale)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
 def _stored_upload(upload: UploadedFile) -> wizard.Upload:
     """Store an uploaded file at once (content-addressed); `ApplicationError` says what is wrong with it."""
     filename = (upload.name or "").rsplit("/", 1)[-1][:255]
@@ -196,7 +204,7 @@ def supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 dossier=dossier,
                 actor=request.user,
                 components=components,
-                expected_version=_page_number(request.POST.get("version")) or None,
+                expected_version=_version_seen(request),
             )
         except ApplicationError as error:
             general = str(error.message)
@@ -272,7 +280,11 @@ def _submission_target(request: HttpRequest, code: str) -> tuple[Procedure, Proc
 
 
 def _steps(version: ProcedureVersion, current: str) -> list[dict[str, Any]]:
-    names = [("place", _("Forms")), ("documents", _("Documents to submit")), ("review", _("Review and submit"))]
+    names = [
+        ("place", _("Forms")),
+        ("documents", _("Documents to submit")),
+        ("review", _("Review and submit")),
+    ]
     return [
         {"key": key, "label": label, "number": number, "current": key == current}
         for number, (key, label) in enumerate(names, start=1)
