@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-pytest_plugins = ["motcua.testing.browser"]
+pytest_plugins = ["motcua.testing.browser", "motcua.testing.logguard"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
