@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from motcua.accounts.models import User
+from motcua.catalog.search import search_index_procedure
 from motcua.documents.demo import load_demo_certificates
 from motcua.documents.services import result_issue, store_upload
 from motcua.dossiers.models import Dossier
@@ -46,7 +47,7 @@ def _checked(page: Any, name: str) -> None:
 
 def test_a_citizen_finds_a_procedure_and_submits_it_online(page: Any, tmp_path: Path) -> None:
     world = build_world()
-    portal_procedure(world)
+    search_index_procedure(procedure_id=portal_procedure(world).pk)
     store_upload(
         actor=world.citizen,
         content=pdf_bytes("CCCD"),
@@ -58,6 +59,9 @@ def test_a_citizen_finds_a_procedure_and_submits_it_online(page: Any, tmp_path: 
     birth_notice.write_bytes(pdf_bytes("Giấy chứng sinh"))
 
     page.goto("/thu-tuc/")
+    page.get_by_role("searchbox").fill("khai sinh")
+    page.get_by_role("searchbox").press("Enter")
+    page.wait_for_url("**/thu-tuc/?q=khai+sinh*")
     page.get_by_role("link", name="Đăng ký khai sinh").first.click()
     page.wait_for_url(f"**/thu-tuc/{CODE}/")
     _checked(page, "procedure-page")
