@@ -119,5 +119,10 @@ def store_file(*, content: bytes | IO[bytes], filename: str, content_type: str =
 
 
 def open_file(stored: StoredFile) -> IO[bytes]:
-    """The stored bytes, as a binary file open for reading (the caller closes it)."""
+    """The stored bytes, as a binary file open for reading (the caller closes it), wherever they are: the
+    documents app keeps files in an S3-compatible bucket when `DOCUMENTS["STORAGE_BACKEND"]` says so."""
+    if stored.backend != StoredFile.Backend.LOCAL:
+        from motcua.documents.storage import read_document  # noqa: PLC0415 (documents builds on this module)
+
+        return io.BytesIO(read_document(stored))
     return (_root() / stored.name).open("rb")

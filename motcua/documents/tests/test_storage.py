@@ -13,6 +13,7 @@ from django.test import override_settings
 from motcua.core.errors import ApplicationError
 from motcua.documents import storage
 from motcua.documents.tests.conftest import pdf_bytes, png_bytes
+from motcua.dossiers import storage as dossier_storage
 from motcua.dossiers.models import StoredFile
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,8 @@ def test_documents_go_to_an_s3_compatible_server_and_come_back(s3_server: str) -
             again, _checked = storage.store_document(content=content, filename="kq2.pdf")
             url = storage.signed_url(stored)
             read_back = storage.read_document(stored)
+            with dossier_storage.open_file(stored) as handle:  # what the dossier downloads read
+                opened = handle.read()
     finally:
         storage.reset_storage_cache()
 
@@ -148,7 +151,7 @@ def test_documents_go_to_an_s3_compatible_server_and_come_back(s3_server: str) -
     assert [item["Key"] for item in listed] == [stored.name]
     assert stored.name == f"files/{stored.sha256[:2]}/{stored.sha256[2:4]}/{stored.sha256}"
     assert (stored.backend, again.pk, checked.page_count) == ("s3", stored.pk, 2)
-    assert read_back == content
+    assert read_back == opened == content
     assert url.startswith(f"{s3_server}/motcua-docs/{stored.name}?")
     expires = int(url.rsplit("Expires=", 1)[1].split("&")[0])
     assert 295 <= expires - time.time() <= 300
