@@ -300,14 +300,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/intake.html", context, status=400)
 
 
-@require_GET
+@require_POST
 @staff_page
 def intake_applicant(request: HttpRequest) -> HttpResponse:
-    """htmx: the applicant's fields prefilled from the latest dossier with this ID number."""
+    """htmx: the applicant's fields prefilled from the latest dossier with this ID number. A POST, so
+    that the ID number never lands in a URL (and so in no access log)."""
     _require_intake_officer(request)
-    identifier = request.GET.get("applicant_identifier", "").strip()
+    identifier = request.POST.get("applicant_identifier", "").strip()
     found = selectors.applicant_prefill(user=request.user, identifier=identifier)
-    values = request.GET.copy()
+    values = request.POST.copy()
     if found:
         for key, value in found.items():
             values[key] = value

@@ -130,8 +130,8 @@ def test_the_applicant_is_prefilled_from_an_earlier_dossier(
 ) -> None:
     counter_received(world, procedure, when=at(7, 9))
 
-    response = officer.get(
-        "/can-bo/tiep-nhan/nguoi-nop/?applicant_identifier=025085009999", HTTP_HX_REQUEST="true"
+    response = officer.post(
+        "/can-bo/tiep-nhan/nguoi-nop/", {"applicant_identifier": "025085009999"}, HTTP_HX_REQUEST="true"
     )
 
     html = response.content.decode()
@@ -145,7 +145,9 @@ def test_another_communes_dossiers_do_not_prefill(client: Client, world: World, 
     counter_received(world, procedure, when=at(7, 9))
     client.login(username=world.intake_b.username, password=PASSWORD)
 
-    html = client.get("/can-bo/tiep-nhan/nguoi-nop/?applicant_identifier=025085009999").content.decode()
+    html = client.post(
+        "/can-bo/tiep-nhan/nguoi-nop/", {"applicant_identifier": "025085009999"}
+    ).content.decode()
 
     assert "Lê Văn Cường" not in html
     assert "Không có hồ sơ trước với số định danh này" in html
