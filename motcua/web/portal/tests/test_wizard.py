@@ -12,8 +12,8 @@ from django.urls import reverse
 from motcua.catalog.models import Procedure
 from motcua.documents.services import store_upload
 from motcua.dossiers.models import Dossier, DossierComponent
-from motcua.dossiers.tests.helpers import PASSWORD, World
-from motcua.web.portal.tests.conftest import BIRTH_NOTICE, CODE, ID_CARD, MARRIAGE, pdf_bytes
+from motcua.dossiers.tests.helpers import PASSWORD, World, make_procedure
+from motcua.web.portal.tests.conftest import BIRTH_NOTICE, CODE, ID_CARD, MARRIAGE, SCHEMA, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +174,45 @@ def test_the_procedure_page_offers_online_submission(world: World, procedure: Pr
 
     assert response.status_code == 200
     assert f'href="{reverse("portal:submit_form", args=[CODE])}"' in response.content.decode()
+
+
+def test_a_procedure_with_two_e_forms_asks_for_each_in_turn(client_an: Client, world: World) -> None:
+    second = {
+        "type": "object",
+        "required": ["mother_name"],
+        "properties": {"mother_name": {"type": "string", "title": "Họ, chữ đệm, tên người mẹ"}},
+    }
+    make_procedure(world, code="1.000001.000.00.00.H15", eforms={"to-khai-1": SCHEMA, "to-khai-2": second})
+    code = "1.000001.000.00.00.H15"
+
+    first = client_an.post(reverse("portal:submit_form", args=[code]), _place(world, **FORM))
+    assert first["Location"] == reverse("portal:submit_form_n", args=[code, 1])
+    page = client_an.get(first["Location"])
+    assert page.status_code == 200
+    assert 'name="place-receiving_unit"' not in page.content.decode()
+    skipped = client_an.get(reverse("portal:submit_documents", args=[code]))
+    assert skipped["Location"] == reverse("portal:submit_form_n", args=[code, 1])
+
+    done = client_an.post(first["Location"], {"mother_name": "Trần Thị Cúc"})
+
+    assert done["Location"] == reverse("portal:submit_documents", args=[code])
+    assert client_an.get(reverse("portal:submit_form_n", args=[code, 2])).status_code == 404
+    review = client_an.get(reverse("portal:submit_review", args=[code]))
+    assert review.status_code == 200
+    html = review.content.decode()
+    assert "Trần Thị Cúc" in html
+    assert "Nguyễn Văn Bình" in html
+
+
+def test_a_procedure_not_offered_online_sends_back_to_its_page(client_an: Client, world: World) -> None:
+    make_procedure(world, code="1.000002.000.00.00.H15", channels=("direct",))
+
+    response = client_an.get(reverse("portal:submit_form", args=["1.000002.000.00.00.H15"]), follow=True)
+
+    assert response.redirect_chain == [(reverse("catalog:detail", args=["1.000002.000.00.00.H15"]), 302)]
+    assert "Hiện không thể nộp trực tuyến thủ tục này." in response.content.decode()
+    assert reverse("portal:submit_form", args=["1.000002.000.00.00.H15"]) not in response.content.decode()
+
+
+def test_an_unknown_procedure_is_404(client_an: Client, world: World) -> None:
+    assert client_an.get(reverse("portal:submit_form", args=["9.999999.000.00.00.H15"])).status_code == 404
