@@ -305,8 +305,13 @@ def dossier_page(*, user: Any, dossier: Dossier, now: dt.datetime | None = None)
             now=now,
             calendars=calendars,
         )
+    elif clock is not None:
+        # The clock stopped at the end of processing: on time or late by how much, for good.
+        late = clock.late_by_minutes > 0
+        left = -clock.late_by_minutes if late else clock.left_minutes
+        urgency = Urgency(clock.due, left, late=late, at_risk=False)
     else:
-        urgency = Urgency(dossier.due_at, None, late=False, at_risk=False)
+        urgency = Urgency(None, None, late=False, at_risk=False)
     draft = ResultDraft.objects.filter(dossier=dossier).select_related("signed").first()
     signed = list(SignedDocument.objects.filter(dossier=dossier).order_by("signed_at", "pk"))
     actions = available_actions(user=user, dossier=dossier, open_steps=open_steps, draft=draft)

@@ -5,8 +5,13 @@ import pytest
 from django.test import Client
 
 from motcua.catalog.models import Procedure
+from motcua.documents.demo import load_demo_certificates
+from motcua.documents.models import SignedDocument
+from motcua.documents.services import result_prepare
+from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, SupplementRequest
 from motcua.dossiers.tests.helpers import PASSWORD, World, at, counter_received, online_submitted
+from motcua.web.backoffice.tests.helpers import result_pdf
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -180,3 +185,87 @@ def test_the_page_offers_only_what_the_person_may_do(
         "lanhdao.a": ["reject", "apologize", "reassign", "prepare_result"],
         "giamsat.a": ["reassign"],
     }
+
+
+def _resolved(world: World, procedure: Procedure) -> Dossier:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    dossier = services.dossier_forward(dossier=dossier, actor=world.specialist_a, at=at(2, 10, month=11))
+    return services.dossier_approve(
+        dossier=dossier, actor=world.leader_a, result_note="Giấy khai sinh", at=at(2, 11, month=11)
+    )
+
+
+def test_the_result_is_returned_by_post(client: Client, world: World, procedure: Procedure) -> None:
+    dossier = _resolved(world, procedure)
+    _login(client, world.intake_a)
+    page = client.get(f"/can-bo/ho-so/{dossier.public_id}/").content.decode()
+    assert 'id="action-return_result"' in page
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/return_result/",
+        {"version": dossier.version, "method": "post"},
+        **HTMX,
+    )
+
+    assert "Đã thực hiện: Trả kết quả." in response.content.decode()
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.result_returned_by) == (Dossier.Status.RETURNED, "post")
+
+
+def test_a_prepared_result_left_unsigned_is_signed_from_the_page(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    load_demo_certificates(units=[world.commune_a, world.centre_a])
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    dossier = services.dossier_forward(dossier=dossier, actor=world.specialist_a, at=at(2, 10, month=11))
+    result_prepare(dossier=dossier, actor=world.specialist_a, pdf=result_pdf(), title="Giấy khai sinh")
+    # Approved while the signature could not run (here: no commit, so no outbox delivery).
+    dossier = services.dossier_approve(dossier=dossier, actor=world.leader_a, at=at(2, 11, month=11))
+    _login(client, world.leader_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/sign_result/", {"version": dossier.version}, **HTMX
+    )
+
+    signed = SignedDocument.objects.get(dossier=dossier)
+    assert (signed.title, signed.signed_by) == ("Giấy khai sinh", world.leader_a)
+    assert (
+        f'href="/can-bo/ho-so/{dossier.public_id}/ket-qua/{signed.public_id}/"' in response.content.decode()
+    )
+    download = client.get(f"/can-bo/ho-so/{dossier.public_id}/ket-qua/{signed.public_id}/")
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_a_leader_reassigns_the_step(client: Client, world: World, procedure: Procedure) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.leader_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/reassign/",
+        {"version": dossier.version, "assignee": world.specialist_a2.pk},
+        **HTMX,
+    )
+
+    assert "Đã thực hiện: Phân công lại." in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.assignee == world.specialist_a2
+
+
+def test_an_apology_with_a_date_that_is_not_one_says_so(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    dossier = counter_received(world, procedure, when=at(2, 9, month=11))
+    _login(client, world.leader_a)
+
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.public_id}/apologize/",
+        {"version": dossier.version, "reason": "Cần xác minh", "new_appointment": "ngày mai"},
+        **HTMX,
+    )
+
+    html = response.content.decode()
+    assert (
+        '<span class="errorlist" id="apologize-new_appointment-error">'
+        "Nhập ngày và giờ, ví dụ 15/12/2026 16:00.</span>"
+    ) in html
+    assert ">Cần xác minh</textarea>" in html

@@ -3,12 +3,10 @@ online dossier received, a specialist's supplement request, the leader's approva
 administrator granting a role; axe-core finds no serious violation on the main pages. Screenshots go to
 test-output/screenshots/."""
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from reportlab.pdfgen import canvas
 
 from motcua.accounts.models import Role, RoleGrant
 from motcua.catalog.models import Procedure
@@ -29,6 +27,7 @@ from motcua.dossiers.tests.helpers import (
 )
 from motcua.testing.axe import assert_no_serious_violations
 from motcua.testing.browser import save_screenshot
+from motcua.web.backoffice.tests.helpers import result_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,16 +60,6 @@ def _pdf(name: str) -> dict[str, Any]:
         "mimeType": "application/pdf",
         "buffer": b"%PDF-1.4\n" + name.encode() + b"\n%%EOF\n",
     }
-
-
-def result_pdf() -> bytes:
-    """A real one-page PDF (the signature stamps it)."""
-    out = io.BytesIO()
-    sheet = canvas.Canvas(out, pageCompression=0)
-    sheet.drawString(100, 700, "Giay khai sinh")
-    sheet.showPage()
-    sheet.save()
-    return out.getvalue()
 
 
 def _downloaded(download: Any) -> bytes:
