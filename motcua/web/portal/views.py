@@ -347,6 +347,16 @@ def submit_form(request: HttpRequest, code: str, index: int = 0) -> HttpResponse
         if eform is not None
         else None
     )
+    # One error summary at the top of the page: where-and-how first, then the e-form's fields.
+    summary: list[tuple[str, str, str]] = []
+    if place is not None and place.is_bound:
+        summary += [
+            (place[name].id_for_label, str(place[name].label), " ".join(str(e) for e in errors))
+            for name, errors in place.errors.items()
+        ]
+    if view is not None:
+        summary += view.summary
+        view.summary = []
     context = {
         "procedure": procedure,
         "version": version,
@@ -357,7 +367,7 @@ def submit_form(request: HttpRequest, code: str, index: int = 0) -> HttpResponse
         "form": view,
         "index": index,
         "count": len(forms_list),
-        "has_errors": request.method == "POST",
+        "summary": summary,
     }
     return render(
         request, "portal/submit_form.html", context, status=400 if request.method == "POST" else 200

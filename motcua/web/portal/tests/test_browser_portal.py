@@ -210,3 +210,23 @@ def test_anyone_looks_a_dossier_up_by_code_and_secret(page: Any) -> None:
     assert "Đang xử lý" in result.inner_text()
     assert "Nguyễn Văn An" not in page.content()
     _checked(page, "lookup-found")
+
+
+def test_the_wizard_and_my_dossiers_fit_a_phone_screen(page: Any) -> None:
+    world = build_world()
+    portal_procedure(world)
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    page.goto(f"/ho-so-cua-toi/nop/{CODE}/")
+    _sign_in(page, world.citizen.username)
+    page.wait_for_url(f"**/ho-so-cua-toi/nop/{CODE}/")
+    page.get_by_role("button", name="Tiếp tục").click()
+
+    assert page.get_by_role("alert").count() == 1  # one summary for the whole page
+    assert page.get_by_role("alert").get_by_role("link").count() == 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _checked(page, "wizard-form-error-phone")
+    page.goto("/ho-so-cua-toi/")
+    assert page.locator("main p").filter(has_text="Bạn chưa nộp hồ sơ nào.").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _checked(page, "my-dossiers-empty-phone")
