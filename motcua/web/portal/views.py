@@ -351,7 +351,7 @@ def submit_form(request: HttpRequest, code: str, index: int = 0) -> HttpResponse
     summary: list[tuple[str, str, str]] = []
     if place is not None and place.is_bound:
         summary += [
-            (place[name].id_for_label, str(place[name].label), " ".join(str(e) for e in errors))
+            (place[name].auto_id, str(place[name].label), " ".join(str(e) for e in errors))
             for name, errors in place.errors.items()
         ]
     if view is not None:
