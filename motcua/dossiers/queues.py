@@ -226,35 +226,46 @@ def _open_steps() -> QuerySet[DossierStep]:
     return DossierStep.objects.filter(finished_at__isnull=True).order_by()  # no join for the order
 
 
+def _catalogue_steps_off_the_main_line(role: str) -> list[int]:
+    """The catalogue steps of `role` whose open visits the dossier's own columns may not describe: steps
+    run somewhere else than the competent unit (a fixed unit, the coordinating or the receiving units),
+    and every step of a process that runs steps in parallel or fans out (then the dossier has no single
+    current step, so no `assignee`)."""
+    rows = list(ProcessStep.objects.order_by().values_list("pk", "version_id", "role", "unit_scope", "after"))
+    successors: dict[tuple[int, str], int] = {}
+    branching: set[int] = set()
+    for _pk, version, _role, scope, after in rows:
+        if scope == StepScope.COORDINATING:
+            branching.add(version)
+        for key in after or ("",):
+            successors[(version, key)] = successors.get((version, key), 0) + 1
+    branching.update(version for (version, _key), number in successors.items() if number > 1)
+    return sorted(
+        pk
+        for pk, version, step_role, scope, _after in rows
+        if step_role == role and (scope != StepScope.COMPETENT or version in branching)
+    )
+
+
 def _step_lanes(*, user: Any, role: str) -> list[Lane]:
     """The specialist's or leader's dossiers: those with an open step assigned to them, or unassigned with
-    their role in one of their units.
+    their role in one of their units. Three lanes, each read through an index in the queue's order:
 
-    Read as (1) per unit of theirs, the dossiers it is competent for, in due order through the
-    (competent_unit, status, due_at, id) index, kept when such a step is open (a probe of the open-steps
-    index per row); (2) by key, the short list of dossiers whose step is assigned to them, or waits on
-    their role in their unit while another unit is competent (steps of a fixed unit, coordinating or
-    receiving units: only where the catalogue has such steps for the role). A dossier in both is shown
-    once."""
+    - per unit of theirs and state, the dossiers the unit is competent for, in due order through the
+      (competent_unit, status, due_at, id) index, kept when such an unassigned step is open (a probe of
+      the dossier's steps per row);
+    - per state, the dossiers held by them (`Dossier.assignee`, the assignee of the single open step)
+      through the (assignee, status, due_at, id) index;
+    - by key, the few others, found in the open-steps indexes by catalogue step: their visits of steps
+      run in parallel (no single assignee), and the unassigned visits in their units of steps run outside
+      the competent unit (fixed-unit, coordinating or receiving steps).
+
+    A dossier found twice is shown once."""
     units = _unit_ids(user, role)
+    statuses = (Status.PROCESSING, Status.WAITING_SUPPLEMENT)
     waiting_on_role = Exists(
         _open_steps().filter(dossier=OuterRef("pk"), assignee__isnull=True, role=role, unit_id__in=units)
     )
-    by_key = set(_open_steps().filter(assignee_id=user.pk).values_list("dossier_id", flat=True))
-    elsewhere = list(
-        ProcessStep.objects.filter(role=role)
-        .exclude(unit_scope=StepScope.COMPETENT)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    if elsewhere and units:
-        by_key.update(
-            _open_steps()
-            .filter(assignee__isnull=True, role=role, unit_id__in=units, process_step_id__in=elsewhere)
-            .exclude(dossier__competent_unit_id__in=units)
-            .values_list("dossier_id", flat=True)
-        )
-    statuses = (Status.PROCESSING, Status.WAITING_SUPPLEMENT)
     lanes = [
         Lane(
             "to_process",
@@ -265,12 +276,28 @@ def _step_lanes(*, user: Any, role: str) -> list[Lane]:
             unit_field="competent_unit_id",
             units=tuple(units),
             where=Q(waiting_on_role),
-        )
+        ),
+        Lane(
+            "to_process",
+            statuses,
+            "due_at",
+            "received_at",
+            clock=True,
+            unit_field="assignee_id",
+            units=(user.pk,),
+        ),
     ]
-    if by_key:
-        lanes.append(
-            Lane("to_process", statuses, "due_at", "received_at", clock=True, ids=tuple(sorted(by_key)))
+    off_line = _catalogue_steps_off_the_main_line(role)
+    if off_line:
+        mine = _open_steps().filter(assignee_id=user.pk, process_step_id__in=off_line)
+        others = _open_steps().filter(
+            assignee__isnull=True, role=role, unit_id__in=units, process_step_id__in=off_line
         )
+        by_key = {*mine.values_list("dossier_id", flat=True), *others.values_list("dossier_id", flat=True)}
+        if by_key:
+            lanes.append(
+                Lane("to_process", statuses, "due_at", "received_at", clock=True, ids=tuple(sorted(by_key)))
+            )
     return lanes
 
 

@@ -167,6 +167,18 @@ class DossierStep(models.Model):
                 condition=models.Q(finished_at__isnull=True),
                 name="dossier_step_q_mine",
             ),
+            # The same by catalogue step: the few open steps of parallel, coordinating or fixed-unit steps
+            # (queues.py, `_step_lanes`), read without visiting the table.
+            models.Index(
+                fields=["assignee", "process_step", "dossier"],
+                condition=models.Q(finished_at__isnull=True),
+                name="dossier_step_q_mine_ps",
+            ),
+            models.Index(
+                fields=["unit", "role", "process_step", "dossier"],
+                condition=models.Q(finished_at__isnull=True, assignee__isnull=True),
+                name="dossier_step_q_role_ps",
+            ),
         ]
 
     def __str__(self) -> str:
