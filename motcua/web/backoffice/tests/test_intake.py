@@ -7,7 +7,7 @@ from django.test import Client
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier, DossierComponent, IntakeNote
-from motcua.dossiers.tests.helpers import PASSWORD, World, at, counter_received
+from motcua.dossiers.tests.helpers import PASSWORD, World, at, counter_received, make_procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,46 @@ def test_guidance_without_items_keeps_the_name(officer: Client, world: World, pr
     assert 'value="Lê Văn Cường"' in html
     assert '<span class="errorlist" id="g-items-error">' in html
     assert IntakeNote.objects.count() == 0
+
+
+CHILD_FORM = {
+    "type": "object",
+    "properties": {
+        "child_name": {"type": "string", "title": "Họ, chữ đệm, tên của trẻ", "maxLength": 100},
+        "birth_date": {"type": "string", "title": "Ngày sinh", "format": "date"},
+    },
+    "required": ["child_name", "birth_date"],
+}
+
+
+def test_the_e_form_is_filled_at_the_counter_and_its_errors_sit_next_to_its_fields(
+    officer: Client, world: World
+) -> None:
+    procedure = make_procedure(world, code="1.000001.000.00.00.H15", eforms={"to_khai": CHILD_FORM})
+    data: dict[str, object] = {
+        "procedure": procedure.code,
+        "applicant_name": "Lê Văn Cường",
+        "applicant_kind": "citizen",
+        "return_method": "counter",
+        "files-extra": [_scan("to-khai.pdf")],
+    }
+    data["ef-to_khai.child_name"] = "Lê Minh Khang"
+    data["ef-to_khai.birth_date"] = "30/02/2026"
+
+    response = officer.post("/can-bo/tiep-nhan/", data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'name="ef-to_khai.child_name" value="Lê Minh Khang"' in html
+    assert '<span class="errorlist" id="ef-to_khai-birth_date-error">' in html
+    token = html.split('name="kept-extra" value="', 1)[1].split('"', 1)[0]
+
+    data = {key: value for key, value in data.items() if key != "files-extra"}
+    second = officer.post(
+        "/can-bo/tiep-nhan/", {**data, "ef-to_khai.birth_date": "2026-02-28", "kept-extra": token}
+    )
+
+    assert second.status_code == 302
+    assert Dossier.objects.get().form_data == {
+        "to_khai": {"child_name": "Lê Minh Khang", "birth_date": "2026-02-28"}
+    }
