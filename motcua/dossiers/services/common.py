@@ -203,12 +203,19 @@ def finish_action(
     fields: Sequence[str],
     data: dict[str, Any],
     bump: bool = True,
+    save: bool = True,
+    count: bool = True,
 ) -> Dossier:
-    """Save the change, bump the version, count, append the event, audit, and write the outbox row."""
+    """Save the change, bump the version, count, append the event, audit, and write the outbox row.
+
+    For actions chained in one transaction on a dossier created in it (`counter_intake`): `save=False`
+    leaves the row to be saved once at the end, `count=False` leaves the counters to one move from the
+    first state to the last."""
     if bump:
         dossier.version += 1
-        dossier.save(update_fields=sorted({*fields, "version", "updated_at"}))
-    if from_status != dossier.status:
+        if save:
+            dossier.save(update_fields=sorted({*fields, "version", "updated_at"}))
+    if count and from_status != dossier.status:
         move_counters(dossier, from_status, dossier.status)
     event = record_event(dossier=dossier, kind=kind, actor=actor, at=at, from_status=from_status, data=data)
     audit_log(
@@ -274,10 +281,12 @@ def check_form_data(version: ProcedureVersion, form_data: Any) -> None:
         raise ApplicationError(_("Correct the form fields marked."), code="invalid_form", fields=errors)
 
 
-def check_required_components(version: ProcedureVersion, dossier: Dossier) -> None:
+def check_required_components(
+    version: ProcedureVersion, dossier: Dossier, *, components: Sequence[DossierComponent] | None = None
+) -> None:
     """Every document the version always requires (not case-specific, not replaceable by a national
-    database lookup) is among the components."""
-    given = list(dossier.components.select_related("required_document"))
+    database lookup) is among the components (`components`: all of them, when the caller has them)."""
+    given = list(dossier.components.select_related("required_document")) if components is None else components
     ids = {c.required_document_id for c in given}
     names = {c.required_document.name for c in given if c.required_document is not None}
     missing = [
@@ -359,8 +368,10 @@ def add_components(
     actor: Any,
     at: datetime,
     supplement_request: SupplementRequest | None = None,
+    fresh: bool = False,
 ) -> list[DossierComponent]:
-    """Check every component, then add them after the existing ones (nothing is added on any problem)."""
+    """Check every component, then add them after the existing ones (nothing is added on any problem).
+    `fresh`: the dossier was just created and has none yet."""
     fields: dict[str, str] = {}
     for index, item in enumerate(components):
         key = f"components.{index}"
@@ -388,7 +399,13 @@ def add_components(
             fields[key] = _("Give the component's name.")
     if fields:
         raise ApplicationError(_("Correct the components marked."), code="invalid_components", fields=fields)
-    last = dossier.components.order_by("-position").values_list("position", flat=True).first() or 0
+    if not components:
+        return []
+    last = (
+        0
+        if fresh
+        else dossier.components.order_by("-position").values_list("position", flat=True).first() or 0
+    )
     created = []
     for offset, item in enumerate(components, start=1):
         document = item.required_document

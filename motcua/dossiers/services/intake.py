@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
 from motcua.accounts.permissions import APPLICANT_KINDS, has_role
-from motcua.catalog.models import AgencyRole, Procedure, ProcessAction
+from motcua.catalog.models import AgencyRole, Procedure, ProcedureVersion, ProcessAction
 from motcua.catalog.selectors import procedure_expected_due, procedure_units, procedure_version_for_submission
 from motcua.core.audit import audit_log, snapshot
 from motcua.core.errors import ApplicationError
@@ -28,6 +29,7 @@ from motcua.dossiers.events import OUTBOX_PREFIX, components_data, step_data
 from motcua.dossiers.inputs import Applicant, ComponentInput, Representative
 from motcua.dossiers.models import (
     Dossier,
+    DossierComponent,
     DossierStep,
     IntakeNote,
     SupplementRequest,
@@ -53,6 +55,7 @@ from motcua.dossiers.services.common import (
     is_applicant,
     is_intake_officer,
     lock_dossier,
+    move_counters,
     require,
     require_intake_officer,
     require_status,
@@ -77,13 +80,47 @@ def dossier_create(
     postmarked_at: datetime | None = None,
     at: datetime | None = None,
 ) -> Dossier:
-    """Create a draft. `applicant` is an `Applicant` or a User (their account describes them).
+    """Create a draft (see `_create`)."""
+    dossier, _version, _added = _create(
+        actor=actor,
+        procedure=procedure,
+        applicant=applicant,
+        channel=channel,
+        receiving_unit=receiving_unit,
+        form_data=form_data,
+        components=components,
+        return_method=return_method,
+        representative=representative,
+        competent_unit=competent_unit,
+        postmarked_at=postmarked_at,
+        at=action_moment(at),
+    )
+    return dossier
+
+
+def _create(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    applicant: Applicant | Any,
+    channel: str,
+    receiving_unit: Unit,
+    form_data: dict[str, Any],
+    components: Sequence[ComponentInput],
+    return_method: str,
+    representative: Representative | None,
+    competent_unit: Unit | None,
+    postmarked_at: datetime | None,
+    at: datetime,
+    count: bool = True,
+) -> tuple[Dossier, ProcedureVersion, list[DossierComponent]]:
+    """Create a draft; with the procedure version in force (its methods, fees and e-forms read once) and
+    the components added. `applicant` is an `Applicant` or a User (their account describes them).
 
     Online: the applicant creates their own draft. Direct and postal: an intake officer of the receiving
     unit creates it (postal: with the postmark, which starts the clock, ADR 0008). The competent unit is
     `competent_unit`, or else the procedure's competent (or implementing) unit that covers the receiving
     unit (a province accepts any commune's dossier, ND 118 art. 14)."""
-    at = action_moment(at)
     fields: dict[str, str] = {}
     if channel not in Dossier.Channel.values:
         fields["channel"] = _("Choose in person (1), online (2) or by post (3).")
@@ -119,6 +156,7 @@ def dossier_create(
             fields={"receiving_unit": _("Choose an active unit.")},
         )
     version = procedure_version_for_submission(procedure=procedure, at=at)
+    prefetch_related_objects([version], "methods", "fees", "eforms")
     check_channel(version, channel)
     check_return_method(version, return_method)
     competent = competent_unit_for(version, receiving_unit, competent_unit)
@@ -140,8 +178,8 @@ def dossier_create(
         postmarked_at=postmarked_at if channel == Dossier.Channel.POSTAL else None,
         created_by=actor if is_active(actor) else None,
     )
-    added = add_components(dossier, components, actor=actor, at=at)
-    return finish_action(
+    added = add_components(dossier, components, actor=actor, at=at, fresh=True)
+    finish_action(
         dossier,
         kind=Kind.CREATED,
         actor=actor,
@@ -150,6 +188,7 @@ def dossier_create(
         before=None,
         fields=(),
         bump=False,
+        count=count,
         data={
             "channel": channel,
             "procedure_code": procedure.code,
@@ -163,6 +202,7 @@ def dossier_create(
             "components": components_data(added),
         },
     )
+    return dossier, version, added
 
 
 def _require_submitter(actor: Any, dossier: Dossier) -> None:
@@ -183,16 +223,43 @@ def dossier_submit(
     dossier = lock_dossier(dossier, expected_version)
     require_status(dossier, Status.DRAFT)
     _require_submitter(actor, dossier)
-    before = snapshot(dossier, AUDIT_FIELDS)
     version = procedure_version_for_submission(procedure=dossier.procedure, at=at)
+    return _submit(dossier, actor=actor, at=at, version=version)
+
+
+SUBMIT_FIELDS = [
+    "procedure_version",
+    "fees_due_vnd",
+    "status",
+    "submitted_at",
+    "system_received_at",
+    "receive_due_at",
+]
+
+
+def _submit(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    at: datetime,
+    version: ProcedureVersion,
+    components: list[DossierComponent] | None = None,
+    fresh: bool = False,
+) -> Dossier:
+    """draft → submitted, on the locked draft (or, `fresh`, the draft just created in this transaction
+    with its `components`: then the row is saved and counted by the caller)."""
+    before = snapshot(dossier, AUDIT_FIELDS)
     check_channel(version, dossier.channel)
     check_return_method(version, dossier.return_method)
     check_form_data(version, dossier.form_data)
-    check_required_components(version, dossier)
-    coordinating = procedure_units(version=version, role=AgencyRole.COORDINATING).exclude(
-        pk=dossier.competent_unit_id
+    check_required_components(version, dossier, components=components)
+    coordinating = list(
+        procedure_units(version=version, role=AgencyRole.COORDINATING).exclude(pk=dossier.competent_unit_id)
     )
-    dossier.coordinating_units.set(coordinating)
+    if not fresh:
+        dossier.coordinating_units.set(coordinating)
+    elif coordinating:
+        dossier.coordinating_units.add(*coordinating)
     dossier.procedure_version = version
     dossier.fees_due_vnd = fees_due(version, dossier.channel)
     dossier.status = Status.SUBMITTED
@@ -208,14 +275,7 @@ def dossier_submit(
         at=at,
         from_status=Status.DRAFT,
         before=before,
-        fields=[
-            "procedure_version",
-            "fees_due_vnd",
-            "status",
-            "submitted_at",
-            "system_received_at",
-            "receive_due_at",
-        ],
+        fields=SUBMIT_FIELDS,
         data={
             "procedure_version": version.number,
             "channel": dossier.channel,
@@ -224,8 +284,12 @@ def dossier_submit(
             "receive_due_at": dossier.receive_due_at,
             "coordinating_units": sorted(unit.pk for unit in coordinating),
             "fees_due_vnd": dossier.fees_due_vnd,
-            "components": components_data(list(dossier.components.select_related("file"))),
+            "components": components_data(
+                list(dossier.components.select_related("file")) if components is None else components
+            ),
         },
+        save=not fresh,
+        count=not fresh,
     )
 
 
@@ -240,6 +304,29 @@ def dossier_receive(
     dossier = lock_dossier(dossier, expected_version)
     require_status(dossier, Status.SUBMITTED)
     require_intake_officer(actor, dossier)
+    return _receive(dossier, actor=actor, at=at)
+
+
+RECEIVE_FIELDS = [
+    "code",
+    "code_agency",
+    "code_day",
+    "code_sequence",
+    "received_at",
+    "received_by",
+    "received_late",
+    "clock_started_at",
+    "appointment_at",
+    "due_at",
+    "lookup_secret_hash",
+    "status",
+    "current_step",
+    "assignee",
+]
+
+
+def _receive(dossier: Dossier, *, actor: Any, at: datetime, fresh: bool = False) -> Dossier:
+    """submitted → processing, on the locked dossier (`fresh`: see `_submit`)."""
     before = snapshot(dossier, AUDIT_FIELDS)
     version = dossier.procedure_version
     assert version is not None  # bound at submission
@@ -280,22 +367,9 @@ def dossier_receive(
         at=at,
         from_status=Status.SUBMITTED,
         before=before,
-        fields=[
-            "code",
-            "code_agency",
-            "code_day",
-            "code_sequence",
-            "received_at",
-            "received_by",
-            "received_late",
-            "clock_started_at",
-            "appointment_at",
-            "due_at",
-            "lookup_secret_hash",
-            "status",
-            "current_step",
-            "assignee",
-        ],
+        fields=RECEIVE_FIELDS,
+        save=not fresh,
+        count=not fresh,
         data={
             "code": dossier.code,
             "channel": dossier.channel,
@@ -452,9 +526,13 @@ def counter_intake(
     at: datetime | None = None,
 ) -> Dossier:
     """Create, submit and receive a direct dossier in one transaction: an error at any stage leaves
-    nothing behind (no dossier, no event, no code number used)."""
+    nothing behind (no dossier, no event, no code number used).
+
+    The same three events, audit records and outbox rows as the three actions, with what they share read
+    once: the draft is not read back and locked again (no one else can see it before the commit), the
+    procedure version is bound once, the row is updated once and the counters moved once."""
     at = action_moment(at)
-    dossier = dossier_create(
+    dossier, version, added = _create(
         actor=actor,
         procedure=procedure,
         applicant=applicant,
@@ -465,10 +543,15 @@ def counter_intake(
         return_method=return_method,
         representative=representative,
         competent_unit=competent_unit,
+        postmarked_at=None,
         at=at,
+        count=False,
     )
-    dossier = dossier_submit(dossier=dossier, actor=actor, at=at)
-    return dossier_receive(dossier=dossier, actor=actor, at=at)
+    _submit(dossier, actor=actor, at=at, version=version, components=added, fresh=True)
+    _receive(dossier, actor=actor, at=at, fresh=True)
+    dossier.save(update_fields=sorted({*SUBMIT_FIELDS, *RECEIVE_FIELDS, "version", "updated_at"}))
+    move_counters(dossier, "", dossier.status)
+    return dossier
 
 
 @transaction.atomic
