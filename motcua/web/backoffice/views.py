@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.accounts.models import Role
 from motcua.core.errors import ApplicationError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierSlip, StoredFile
@@ -102,6 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "procedures": selectors.procedures_for_filter(),
         "channels": Dossier.Channel.choices,
         "statuses": [(s, Dossier.Status(s).label) for s in (board.page.statuses if board.page else ())],
+        "can_intake": Role.INTAKE_OFFICER in board.roles,
+        "can_reassign": Role.LEADER in board.roles or Role.SUPERVISOR in board.roles,
     }
     if _is_htmx(request) and after:
         return render(request, "backoffice/_queue_rows.html", context)

@@ -94,3 +94,32 @@ def test_each_role_has_its_tab(client: Client, world: World) -> None:
 
     assert re.findall(r'<li><a href="\?role=([a-z_]+)"', html) == ["intake_officer", "leader"]
     assert Dossier.objects.count() == 0
+
+
+def test_the_counter_and_reassignment_links_show_only_to_who_may_use_them(
+    client: Client, world: World
+) -> None:
+    shown = {}
+    for person in (world.intake_a, world.specialist_a, world.leader_a):
+        client.login(username=person.username, password=PASSWORD)
+        html = client.get("/can-bo/").content.decode()
+        shown[person.username] = [
+            path
+            for path in ("/can-bo/tiep-nhan/", "/can-bo/huong-dan/", "/can-bo/phan-cong/")
+            if f'href="{path}"' in html
+        ]
+
+    assert shown == {
+        "tiepnhan.a": ["/can-bo/tiep-nhan/", "/can-bo/huong-dan/"],
+        "chuyenvien.a": [],
+        "lanhdao.a": ["/can-bo/phan-cong/"],
+    }
+
+
+def test_empty_lists_say_so_in_vietnamese(client: Client, world: World) -> None:
+    client.login(username=world.specialist_a.username, password=PASSWORD)
+
+    html = client.get("/can-bo/").content.decode()
+
+    assert '<p class="muted">Không có hồ sơ quá hạn.</p>' in html
+    assert '<p class="muted">Không có hồ sơ có nguy cơ trễ hạn.</p>' in html
