@@ -8,11 +8,14 @@
   dossier indicator of a unit subtree, a procedure or sector filter and a period is a SUM over these rows.
 - `UnitDayCounter` and `UnitMonthCounter`: the same without the procedure, by outcome day and by outcome
   month: the rollups that answer a whole subtree over a year from a few rows per unit and day.
+- `UnitReceiptMonthCounter` and `UnitReceiptMonthDayCounter`: the same by month of receipt (outcome month,
+  outcome day): the receipts of whole months (a year, a quarter, a month) from a few rows per unit and
+  month.
 - `ProcessedEvent`: the dossier events already counted, written in the same transaction as the counters
   (the outbox delivers at least once: a redelivered event counts once).
 
 Writes: `counters_add` applies the difference between a dossier's contributions before and after its new
-events to the three counter tables (one upsert statement each, rows touched in key order) and deletes rows
+events to the five counter tables (one upsert statement each, rows touched in key order) and deletes rows
 that fell to zero, so that incremental counters and `recompute` hold exactly the same rows.
 """
 
@@ -135,6 +138,60 @@ class UnitMonthCounter(CounterColumns):
             models.CheckConstraint(condition=NON_NEGATIVE, name="kpi_unit_month_not_negative"),
             models.CheckConstraint(condition=models.Q(month__day=1), name="kpi_unit_month_first_day"),
         ]
+
+
+class UnitReceiptMonthCounter(CounterColumns):
+    """Sums for one competent unit, receipt month and outcome month (first days; all procedures): the
+    receipts of whole months, a few dozen rows per unit and year (a year's index reads these)."""
+
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    received_month = models.DateField(_("receipt month"))
+    month = models.DateField(_("outcome month"))
+
+    KEY = ("unit_id", "received_month", "month")
+
+    class Meta:
+        verbose_name = _("KPI counter per unit, receipt month and outcome month")
+        verbose_name_plural = _("KPI counters per unit, receipt month and outcome month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "received_month", "month"], name="kpi_unit_receipt_month_unique"
+            ),
+            models.CheckConstraint(condition=NON_NEGATIVE, name="kpi_unit_receipt_month_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(received_month__day=1, month__day=1),
+                name="kpi_unit_receipt_month_first_days",
+            ),
+        ]
+
+
+class UnitReceiptMonthDayCounter(CounterColumns):
+    """Sums for one competent unit, receipt month and outcome day (all procedures): the outcomes of the
+    judged month up to its judged day, for the receipts of whole months."""
+
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    received_month = models.DateField(_("receipt month"))
+    day = models.DateField(_("outcome day"))
+
+    KEY = ("unit_id", "received_month", "day")
+
+    class Meta:
+        verbose_name = _("KPI counter per unit, receipt month and outcome day")
+        verbose_name_plural = _("KPI counters per unit, receipt month and outcome day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "received_month", "day"], name="kpi_unit_receipt_month_day_unique"
+            ),
+            models.CheckConstraint(condition=NON_NEGATIVE, name="kpi_unit_receipt_month_day_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(received_month__day=1), name="kpi_unit_receipt_month_day_first_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "day"], name="kpi_unit_receipt_month_day_out")]
 
 
 class DossierFact(models.Model):
@@ -337,22 +394,31 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def rollups(delta: Mapping[tuple[Any, ...], Mapping[str, int]]) -> tuple[Delta, Delta]:
-    """The same changes keyed for `UnitDayCounter` and `UnitMonthCounter`."""
-    by_day: Delta = defaultdict(dict)
-    by_month: Delta = defaultdict(dict)
+def rollups(delta: Mapping[tuple[Any, ...], Mapping[str, int]]) -> tuple[Delta, Delta, Delta, Delta]:
+    """The same changes keyed for `UnitDayCounter`, `UnitMonthCounter`, `UnitReceiptMonthCounter` and
+    `UnitReceiptMonthDayCounter`."""
+    tables: tuple[Delta, Delta, Delta, Delta] = (
+        defaultdict(dict),
+        defaultdict(dict),
+        defaultdict(dict),
+        defaultdict(dict),
+    )
     for (unit_id, received_day, _procedure_id, day), row in delta.items():
-        for target, key in (
-            (by_day, (unit_id, received_day, day)),
-            (by_month, (unit_id, received_day, _month(day))),
-        ):
+        received_month = _month(received_day)
+        keys = (
+            (unit_id, received_day, day),
+            (unit_id, received_day, _month(day)),
+            (unit_id, received_month, _month(day)),
+            (unit_id, received_month, day),
+        )
+        for target, key in zip(tables, keys, strict=True):
             for column, value in row.items():
                 target[key][column] = target[key].get(column, 0) + value
-    clean = [
+    by_day, by_month, by_receipt_month, by_receipt_month_day = (
         {key: {c: v for c, v in row.items() if v} for key, row in table.items() if any(row.values())}
-        for table in (by_day, by_month)
-    ]
-    return clean[0], clean[1]
+        for table in tables
+    )
+    return by_day, by_month, by_receipt_month, by_receipt_month_day
 
 
 def _upsert(
@@ -401,14 +467,22 @@ def _upsert(
 
 
 def counters_add(delta: Mapping[tuple[Any, ...], Mapping[str, int]]) -> None:
-    """Apply a contribution delta (`contribution_delta`) to the three counter tables."""
-    by_day, by_month = rollups(delta)
+    """Apply a contribution delta (`contribution_delta`) to the five counter tables."""
+    by_day, by_month, by_receipt_month, by_receipt_month_day = rollups(delta)
     _upsert(ProcedureDayCounter, ProcedureDayCounter.KEY, delta)
     _upsert(UnitDayCounter, UnitDayCounter.KEY, by_day)
     _upsert(UnitMonthCounter, UnitMonthCounter.KEY, by_month)
+    _upsert(UnitReceiptMonthCounter, UnitReceiptMonthCounter.KEY, by_receipt_month)
+    _upsert(UnitReceiptMonthDayCounter, UnitReceiptMonthDayCounter.KEY, by_receipt_month_day)
 
 
-COUNTER_MODELS: tuple[type[CounterColumns], ...] = (ProcedureDayCounter, UnitDayCounter, UnitMonthCounter)
+COUNTER_MODELS: tuple[type[CounterColumns], ...] = (
+    ProcedureDayCounter,
+    UnitDayCounter,
+    UnitMonthCounter,
+    UnitReceiptMonthCounter,
+    UnitReceiptMonthDayCounter,
+)
 
 
 def counter_rows(model: type[CounterColumns]) -> dict[tuple[Any, ...], tuple[int, ...]]:

@@ -11,9 +11,13 @@ exact for a closed period, since every outcome instant on a day ≤ b is ≤ P. 
 outcomes of today are events already recorded, hence before now, except the projected ones: dossiers due
 later today are not late yet. Those few are taken back from `DossierFact` (indexed by their late day).
 
-Without a procedure filter the sums come from the rollups: `UnitMonthCounter` (few rows per unit and day)
-for the outcome months before d's month, `UnitDayCounter` for the days of d's month up to d (one query
-when d ends its month). With a filter, from `ProcedureDayCounter`. No query reads the dossiers.
+Without a procedure filter the sums come from the rollups. The receipts of whole months (a year, a
+quarter, a month, the whole months of a range) from `UnitReceiptMonthCounter` (unit, receipt month,
+outcome month: a few dozen rows per unit and year) for the outcome months before d's month and
+`UnitReceiptMonthDayCounter` for the days of d's month up to d; the receipts of the days left over (the
+running month up to d, the ends of a custom range) from `UnitMonthCounter` and `UnitDayCounter`, the same
+by receipt day. The outcome-day query is skipped when d ends its month. With a filter, from
+`ProcedureDayCounter`. No query reads the dossiers.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -31,7 +35,14 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import ApplicationError
 from motcua.kpi import ledger as L
-from motcua.kpi.counters import DossierFact, ProcedureDayCounter, UnitDayCounter, UnitMonthCounter
+from motcua.kpi.counters import (
+    DossierFact,
+    ProcedureDayCounter,
+    UnitDayCounter,
+    UnitMonthCounter,
+    UnitReceiptMonthCounter,
+    UnitReceiptMonthDayCounter,
+)
 from motcua.organizations.models import PATH_STEP, Unit, path_upper_bound
 from motcua.worktime.calendar import TZ
 
@@ -272,6 +283,25 @@ def _is_month_end(day: date) -> bool:
     return day.day == calendar.monthrange(day.year, day.month)[1]
 
 
+def _receipt_split(first: date, last: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """[first, last] as (the whole months inside it, as their first days, or None) and the day ranges
+    left over (before and after them)."""
+    start = first if first.day == 1 else _next_month(first)
+    end = _month_start(last) if _is_month_end(last) else _month_start(last) - timedelta(days=1)
+    end = _month_start(end)  # the first day of the last whole month
+    if start > end or start > last:
+        return None, [(first, last)]
+    whole_end = _next_month(end) - timedelta(days=1)
+    left = [(first, start - timedelta(days=1))] if first < start else []
+    if whole_end < last:
+        left.append((whole_end + timedelta(days=1), last))
+    return (start, end), left
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def _grouped_totals(
     scope: Scope, period: Period, at: datetime | None, *, by_child: bool
 ) -> dict[str, Totals]:
@@ -283,11 +313,13 @@ def _grouped_totals(
     unit = scope.unit
     prefix = len(unit.path) + PATH_STEP if by_child else None
 
-    def base(model: Any) -> QuerySet[Any]:
+    def base(
+        model: Any, receipts: tuple[date, date] = received, field: str = "received_day"
+    ) -> QuerySet[Any]:
         rows = _in_subtree(model.objects.all(), unit)
         if by_child:
             rows = rows.filter(unit__depth__gt=unit.depth)
-        return rows.filter(received_day__range=received)
+        return rows.filter(**{f"{field}__range": receipts})
 
     found: dict[str, dict[str, int]] = {}
     if scope.procedures is not None:
@@ -299,10 +331,19 @@ def _grouped_totals(
         sums: dict[str, Any] = {c: Sum(c) for c in L.RECEIPT_COLUMNS}
         outcome_months = Q(month__lte=month) if month_end else Q(month__lt=month)
         sums |= {c: Sum(c, filter=outcome_months) for c in OUTCOME_COLUMNS}
-        _add(found, _sums(base(UnitMonthCounter), sums, prefix))
-        if not month_end:
-            rows = base(UnitDayCounter).filter(day__gte=month, day__lte=day)
-            _add(found, _sums(rows, {c: Sum(c) for c in OUTCOME_COLUMNS}, prefix))
+        outcome_days = {c: Sum(c) for c in OUTCOME_COLUMNS}
+        months, days = _receipt_split(*received)
+        tables: list[tuple[Any, Any, str, tuple[date, date] | None]] = [
+            (UnitReceiptMonthCounter, UnitReceiptMonthDayCounter, "received_month", months)
+        ]
+        tables += [(UnitMonthCounter, UnitDayCounter, "received_day", left) for left in days]
+        for by_month, by_day, field, receipts in tables:
+            if receipts is None:
+                continue
+            _add(found, _sums(base(by_month, receipts, field), sums, prefix))
+            if not month_end:
+                rows = base(by_day, receipts, field).filter(day__gte=month, day__lte=day)
+                _add(found, _sums(rows, outcome_days, prefix))
     if instant < datetime.combine(day, time.max, TZ):
         # Running period: dossiers due later today are not late yet.
         facts = base(DossierFact).filter(Q(late_day=day) | Q(late_apology_day=day))

@@ -189,6 +189,8 @@ from motcua.kpi.counters import (  # noqa: E402
     ProcessedEvent,
     UnitDayCounter,
     UnitMonthCounter,
+    UnitReceiptMonthCounter,
+    UnitReceiptMonthDayCounter,
 )
 
 __all__ = [
@@ -199,5 +201,7 @@ __all__ = [
     "ProcessedEvent",
     "UnitDayCounter",
     "UnitMonthCounter",
+    "UnitReceiptMonthCounter",
+    "UnitReceiptMonthDayCounter",
     "UnitTarget",
 ]

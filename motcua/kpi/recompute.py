@@ -39,6 +39,8 @@ from motcua.kpi.counters import (
     ProcessedEvent,
     UnitDayCounter,
     UnitMonthCounter,
+    UnitReceiptMonthCounter,
+    UnitReceiptMonthDayCounter,
     fact_values,
 )
 
@@ -96,7 +98,7 @@ def _lock() -> None:
 
 
 def derive_counters() -> None:
-    """The three counter tables from `DossierFact` (they must be empty): one INSERT … SELECT each, the
+    """The five counter tables from `DossierFact` (they must be empty): one INSERT … SELECT each, the
     per-procedure table from a UNION ALL of what each fact contributes (`DERIVATION`), the rollups from it."""
     facts, columns = _table(DossierFact), ", ".join(_q(c) for c in L.COLUMNS)
     branches = [
@@ -127,6 +129,19 @@ def derive_counters() -> None:
             f"INSERT INTO {_table(UnitMonthCounter)} (unit_id, received_day, month, {columns}) "  # noqa: S608
             f"SELECT unit_id, received_day, {month}, {sums} FROM {_table(UnitDayCounter)} "
             f"GROUP BY unit_id, received_day, {month}"
+        )
+        received_month = month.replace("day", "received_day")
+        cursor.execute(
+            f"INSERT INTO {_table(UnitReceiptMonthCounter)} "  # noqa: S608
+            f"(unit_id, received_month, month, {columns}) "
+            f"SELECT unit_id, {received_month}, month, {sums} FROM {_table(UnitMonthCounter)} "
+            f"GROUP BY unit_id, {received_month}, month"
+        )
+        cursor.execute(
+            f"INSERT INTO {_table(UnitReceiptMonthDayCounter)} "  # noqa: S608
+            f"(unit_id, received_month, day, {columns}) "
+            f"SELECT unit_id, {received_month}, day, {sums} FROM {_table(UnitDayCounter)} "
+            f"GROUP BY unit_id, {received_month}, day"
         )
 
 

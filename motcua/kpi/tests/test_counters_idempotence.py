@@ -75,7 +75,13 @@ def test_a_failing_delivery_counts_nothing_and_is_retried(world, procedure, monk
     pending = list(OutboxEvent.objects.filter(kind__startswith="dossier.").values_list("pk", flat=True))
     assert not any(outbox_deliver_event(event_id=pk) for pk in pending)
     assert not DossierFact.objects.exists() and not ProcessedEvent.objects.exists()
-    assert all_counter_rows() == {"ProcedureDayCounter": {}, "UnitDayCounter": {}, "UnitMonthCounter": {}}
+    assert all_counter_rows() == {
+        "ProcedureDayCounter": {},
+        "UnitDayCounter": {},
+        "UnitMonthCounter": {},
+        "UnitReceiptMonthCounter": {},
+        "UnitReceiptMonthDayCounter": {},
+    }
     monkeypatch.undo()
     assert deliver() >= len(pending)
     assert DossierFact.objects.get().received_day == at(7, 9).date()

@@ -1,6 +1,6 @@
 """Periods: how they are written, the instant they are judged at, and that every way of summing the counters
-(the rollups by month and by day, the per-procedure rows, a running period's correction) gives the same
-figures as the oracle, for months, quarters, years and ranges ending on any day."""
+(the rollups by receipt month, by month and by day, the per-procedure rows, a running period's correction)
+gives the same figures as the oracle, for months, quarters, years and ranges ending on any day."""
 
 import datetime as dt
 
@@ -116,6 +116,10 @@ PERIODS = [
     year_period(2026),
     Period("range", dt.date(2026, 11, 29), dt.date(2026, 12, 15)),
     Period("range", dt.date(2026, 12, 2), dt.date(2026, 12, 30)),
+    # Whole months of receipt (the by-receipt-month rollups) with days left over before or after them.
+    Period("range", dt.date(2026, 11, 28), dt.date(2026, 12, 31)),
+    Period("range", dt.date(2026, 11, 1), dt.date(2026, 12, 20)),
+    Period("range", dt.date(2026, 11, 29), dt.date(2027, 1, 3)),
 ]
 INSTANTS = [at(1, 8), at(2, 16), at(15, 12), at(29, 23), at(31, 23, 59), dt.datetime(2027, 2, 1, tzinfo=TZ)]
 
