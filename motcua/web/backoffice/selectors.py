@@ -8,7 +8,7 @@ a person sees only the buttons they may press; the services stay the authority a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -266,7 +266,6 @@ class DossierPage:
     open_steps: list[DossierStep]
     next_steps: list[tuple[str, str]]
     assignees: list[User]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def dossier_for_page(*, user: Any, public_id: Any) -> Dossier:
