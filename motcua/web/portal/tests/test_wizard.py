@@ -216,3 +216,11 @@ def test_a_procedure_not_offered_online_sends_back_to_its_page(client_an: Client
 
 def test_an_unknown_procedure_is_404(client_an: Client, world: World) -> None:
     assert client_an.get(reverse("portal:submit_form", args=["9.999999.000.00.00.H15"])).status_code == 404
+
+
+def test_a_procedure_listing_no_method_accepts_online_dossiers(client_an: Client, world: World) -> None:
+    make_procedure(world, code="1.000003.000.00.00.H15", channels=())
+    page = Client().get(reverse("catalog:detail", args=["1.000003.000.00.00.H15"]))
+
+    assert reverse("portal:submit_form", args=["1.000003.000.00.00.H15"]) in page.content.decode()
+    assert client_an.get(reverse("portal:submit_form", args=["1.000003.000.00.00.H15"])).status_code == 200
