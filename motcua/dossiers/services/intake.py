@@ -156,6 +156,8 @@ def _create(
             fields={"receiving_unit": _("Choose an active unit.")},
         )
     version = procedure_version_for_submission(procedure=procedure, at=at)
+    if version.procedure_id == procedure.pk:
+        version.procedure = procedure  # the caller's instance: not read again
     prefetch_related_objects([version], "methods", "fees", "eforms")
     check_channel(version, channel)
     check_return_method(version, return_method)

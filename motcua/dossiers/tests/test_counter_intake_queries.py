@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 # of the procedure, the draft and its component, three events each with its audit record (3 queries: the
 # audit chain) and outbox row, the required documents, the code, the calendars, the first step, the row
 # updated once, two counters, the savepoint. Over HTTP it was 96 before the three actions shared their reads.
-SERVICE_QUERIES = 48
+SERVICE_QUERIES = 46
 # Over HTTP: token, idempotency record and its answer, procedure, receiving unit, the answer's reads
 # (dossier, clock, components, steps) and their savepoints.
-HTTP_QUERIES = 67
+HTTP_QUERIES = 65
 
 
 def test_a_counter_intake_costs_a_fixed_number_of_queries(
