@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from motcua.api.api import api
 from motcua.core.views import healthz
+from motcua.web.portal.views import lookup
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("chi-so/", include("motcua.kpi.urls")),
     path("verify/", include("motcua.documents.urls")),
+    # The public status lookup at the address the QR code of Form 01 and the SMS carry (slips/qr.py).
+    path("tra-cuu/", lookup, name="public_lookup"),
     path("ho-so-cua-toi/", include("motcua.web.portal.urls")),
     path("can-bo/", include("motcua.web.backoffice.urls")),
     path("", include("motcua.web.urls")),

@@ -80,6 +80,7 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("My workspace"), "web:staff_home", can_open_workspace),
     NavItem(_("Dossiers"), "backoffice:dashboard", can_open_workspace),
     NavItem(NAVIGATION_PUBLIC, "catalog:list", shown_to_everyone),
+    NavItem(_("Look up a dossier"), "public_lookup", _not_staff),
     NavItem(NAVIGATION_EDITOR, "catalog:editor_home", may_edit_catalogue),
     NavItem(NAVIGATION_KPI, "kpi:dashboard", may_open_dashboard),
     NavItem(_("Staff and roles"), "accounts:staff", _staff_manager),

@@ -589,7 +589,8 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
 def lookup(request: HttpRequest) -> HttpResponse:
     """Anyone with the code and the 6-character secret of Form 01 sees where the dossier stands (nothing
     personal). Every attempt counts against the client's address, as the API's lookup does."""
-    form = LookupForm(request.POST or None)
+    # The QR code of Form 01 and the SMS open this page with `?code=` (motcua/dossiers/slips/qr.py).
+    form = LookupForm(request.POST or None, initial={"code": request.GET.get("code", "")[:64]})
     context: dict[str, Any] = {"form": form, "result": None, "problem": ""}
     if request.method != "POST":
         return render(request, "portal/lookup.html", context)

@@ -20,9 +20,14 @@ def _labels(user: Any, path: str = "/") -> list[str]:
 
 
 def test_anonymous_and_applicants_see_the_public_home(world: World) -> None:
-    assert _labels(AnonymousUser()) == ["Home", "Administrative procedures"]
-    assert _labels(world.citizen) == ["Home", "My dossiers", "Administrative procedures"]
-    assert _labels(world.organization) == ["Home", "My dossiers", "Administrative procedures"]
+    assert _labels(AnonymousUser()) == ["Home", "Administrative procedures", "Look up a dossier"]
+    assert _labels(world.citizen) == ["Home", "My dossiers", "Administrative procedures", "Look up a dossier"]
+    assert _labels(world.organization) == [
+        "Home",
+        "My dossiers",
+        "Administrative procedures",
+        "Look up a dossier",
+    ]
 
 
 @pytest.mark.parametrize("who", ["intake_officer", "newcomer"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -19,6 +20,7 @@ from motcua.documents.demo import load_demo_certificates
 from motcua.documents.services import result_issue
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent, DossierSlip
+from motcua.dossiers.slips.qr import verification_url
 from motcua.dossiers.slips.services import slip_issue_for_event
 from motcua.dossiers.tests.helpers import PASSWORD, World, make_procedure, online_draft
 from motcua.web.portal.tests.conftest import CODE, dossier_in_state, last_monday, pdf_bytes
@@ -351,3 +353,14 @@ def test_the_lookup_page_opens_for_everyone() -> None:
     response = Client().get(reverse("portal:lookup"))
 
     assert response.status_code == 200
+
+
+def test_the_address_on_the_receipt_qr_code_opens_the_lookup_with_the_code(client: Any) -> None:
+    url = verification_url("H15.50.05.13-261207-0001").removeprefix(settings.SITE_URL)
+
+    response = client.get(url, follow=True)
+
+    assert url == "/tra-cuu?code=H15.50.05.13-261207-0001"
+    assert response.redirect_chain == [("/tra-cuu/?code=H15.50.05.13-261207-0001", 301)]
+    assert response.status_code == 200
+    assert 'value="H15.50.05.13-261207-0001"' in response.content.decode()
