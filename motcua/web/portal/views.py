@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from motcua.accounts.permissions import APPLICANT_KINDS
 from motcua.catalog import eforms, queries
 from motcua.catalog.models import EForm, Procedure, ProcedureVersion, RequiredDocument
 from motcua.core.errors import ApplicationError, NotFound
-from motcua.documents.services import component_reuse
+from motcua.documents.services import online_submission
 from motcua.documents.storage import read_document
 from motcua.dossiers import services
 from motcua.dossiers.deadlines import CATALOG_CHANNEL
@@ -550,22 +549,16 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         uploaded, reused = _components(request, version, submission)
         try:
-            with transaction.atomic():
-                dossier = services.dossier_create(
-                    actor=request.user,
-                    procedure=procedure,
-                    applicant=request.user,
-                    channel=Dossier.Channel.ONLINE,
-                    receiving_unit=context["place"].unit,
-                    form_data=submission.form_data,
-                    components=uploaded,
-                    return_method=submission.return_method,
-                )
-                for item, document in reused:
-                    component_reuse(
-                        dossier=dossier, item=item, actor=_user(request), required_document=document
-                    )
-                dossier = services.dossier_submit(dossier=dossier, actor=request.user)
+            dossier = online_submission(
+                actor=_user(request),
+                procedure=procedure,
+                receiving_unit=context["place"].unit,
+                form_data=submission.form_data,
+                components=uploaded,
+                reused=reused,
+                return_method=submission.return_method,
+                key=submission.key,
+            )
         except ApplicationError as error:
             context["error"] = str(error.message)
             context["error_fields"] = list((error.fields or {}).values())

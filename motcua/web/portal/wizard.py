@@ -8,6 +8,7 @@ public id). Files are stored as soon as they are sent, so a validation error els
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,8 @@ class Upload:
 @dataclass
 class Submission:
     version_id: int
+    # Names this submission: the service gives back the first dossier when the same one is sent twice.
+    key: str = field(default_factory=lambda: str(uuid.uuid4()))
     receiving_unit: int | None = None
     return_method: str = ""
     form_data: dict[str, Any] = field(default_factory=dict)
@@ -42,6 +45,7 @@ class Submission:
     def as_json(self) -> dict[str, Any]:
         return {
             "version": self.version_id,
+            "key": self.key,
             "receiving_unit": self.receiving_unit,
             "return_method": self.return_method,
             "form_data": self.form_data,
@@ -54,6 +58,7 @@ class Submission:
     def from_json(cls, data: dict[str, Any]) -> Submission:
         return cls(
             version_id=int(data["version"]),
+            key=str(data.get("key") or uuid.uuid4()),
             receiving_unit=data.get("receiving_unit"),
             return_method=str(data.get("return_method", "")),
             form_data=dict(data.get("form_data", {})),

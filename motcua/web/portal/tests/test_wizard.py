@@ -127,6 +127,30 @@ def test_the_whole_wizard_makes_a_submitted_online_dossier_with_a_reused_documen
     assert MARRIAGE not in [c.name for c in components]
 
 
+def test_a_submission_sent_twice_makes_one_dossier(
+    client_an: Client, world: World, procedure: Procedure
+) -> None:
+    """A double click, a retried POST or a second tab: the second sending finds the first dossier."""
+    docs = _docs(procedure)
+    client_an.post(reverse("portal:submit_form", args=[CODE]), _place(world, **FORM))
+    for name in (BIRTH_NOTICE, ID_CARD):
+        upload = SimpleUploadedFile(f"{docs[name]}.pdf", pdf_bytes(name), content_type="application/pdf")
+        client_an.post(reverse("portal:submit_documents", args=[CODE]), {f"file-{docs[name]}": upload})
+    in_progress = client_an.session["portal_submission"]
+
+    first = client_an.post(reverse("portal:submit_review", args=[CODE]))
+    session = client_an.session
+    session["portal_submission"] = in_progress  # the second request still holds the wizard
+    session.save()
+    second = client_an.post(reverse("portal:submit_review", args=[CODE]))
+
+    dossier = Dossier.objects.get(applicant=world.citizen)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == reverse("portal:dossier", args=[dossier.public_id])
+    assert dossier.components.count() == 2
+    assert dossier.events.filter(kind="submitted").count() == 1
+
+
 def test_an_upload_is_kept_when_another_document_is_refused(
     client_an: Client, world: World, procedure: Procedure
 ) -> None:
