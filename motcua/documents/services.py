@@ -33,7 +33,8 @@ from motcua.documents.models import (
     UnitCertificate,
 )
 from motcua.documents.storage import JPEG, PDF, PNG, TIFF, read_document, store_document
-from motcua.dossiers.models import Dossier, DossierComponent, IdempotencyRecord, StoredFile
+from motcua.dossiers.idempotency import dossier_once
+from motcua.dossiers.models import Dossier, DossierComponent, StoredFile
 from motcua.dossiers.slips.qr import SlipPayload
 from motcua.organizations.models import Unit
 from motcua.worktime.selectors import calendar_for_unit
@@ -218,57 +219,26 @@ def online_submission(
     key: str,
 ) -> Dossier:
     """An online dossier from the portal's wizard, submitted in one transaction: the draft with its uploads,
-    the documents reused from the applicant's data store (ND 45/2020 art. 9), then `submit`.
-
-    `key` names the wizard's submission. It is claimed in the same transaction as the dossier (unique per
-    user), so a double click, a retried POST or a second tab holding the same wizard gives back the first
-    dossier instead of a second one: concurrent duplicates wait for the first commit, then find its key."""
+    the documents reused from the applicant's data store (ND 45/2020 art. 9), then `submit`. `key` names the
+    wizard's submission: sent twice (a double click, a retried POST), it gives back the first dossier."""
     from motcua.dossiers import services as dossier_services  # noqa: PLC0415 (documents builds on dossiers)
 
-    first = _submitted_for(actor=actor, key=key)
-    if first is not None:
-        return first
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            record = IdempotencyRecord.objects.create(
-                user=actor,
-                route=ONLINE_SUBMISSION_ROUTE,
-                key=key,
-                fingerprint="",
-                created_at=now,
-                started_at=now,
-            )
-            dossier = dossier_services.dossier_create(
-                actor=actor,
-                procedure=procedure,
-                applicant=actor,
-                channel=Dossier.Channel.ONLINE,
-                receiving_unit=receiving_unit,
-                form_data=form_data,
-                components=components,
-                return_method=return_method,
-            )
-            for item, document in reused:
-                component_reuse(dossier=dossier, item=item, actor=actor, required_document=document)
-            dossier = dossier_services.dossier_submit(dossier=dossier, actor=actor)
-            record.status_code, record.body = 201, str(dossier.public_id)
-            record.save(update_fields=["status_code", "body"])
-            return dossier
-    except IntegrityError:
-        first = _submitted_for(actor=actor, key=key)
-        if first is None:
-            raise
-        return first
+    def create() -> Dossier:
+        dossier = dossier_services.dossier_create(
+            actor=actor,
+            procedure=procedure,
+            applicant=actor,
+            channel=Dossier.Channel.ONLINE,
+            receiving_unit=receiving_unit,
+            form_data=form_data,
+            components=components,
+            return_method=return_method,
+        )
+        for item, document in reused:
+            component_reuse(dossier=dossier, item=item, actor=actor, required_document=document)
+        return dossier_services.dossier_submit(dossier=dossier, actor=actor)
 
-
-def _submitted_for(*, actor: User, key: str) -> Dossier | None:
-    record = IdempotencyRecord.objects.filter(
-        user=actor, route=ONLINE_SUBMISSION_ROUTE, key=key, status_code=201
-    ).first()
-    if record is None:
-        return None
-    return Dossier.objects.filter(public_id=record.body, applicant=actor).first()
+    return dossier_once(user=actor, route=ONLINE_SUBMISSION_ROUTE, key=key, create=create)
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import ApplicationError, Conflict
-from motcua.dossiers.models import IdempotencyRecord
+from motcua.dossiers.models import Dossier, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -187,3 +187,42 @@ def purge_expired(*, now: Any = None, batch: int = 10_000) -> int:
         if not ids:
             return deleted
         deleted += IdempotencyRecord.objects.filter(pk__in=ids).delete()[0]
+
+
+def dossier_once(*, user: Any, route: str, key: str, create: Callable[[], Dossier]) -> Dossier:
+    """`create()` run once per (user, route, key) for the pages: a form carries a key made when it was drawn,
+    so a double click, a retried POST or a second tab holding the same form gives back the first dossier.
+
+    The key is claimed in the same transaction as the dossier; a concurrent duplicate waits on the unique
+    constraint for the first commit, then finds its dossier. A failure rolls the claim back with the rest,
+    so the person can correct and send again."""
+    first = _dossier_for(user=user, route=route, key=key)
+    if first is not None:
+        return first
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            record = IdempotencyRecord.objects.create(
+                user=user,
+                route=route,
+                key=key[:MAX_KEY_LENGTH],
+                fingerprint="",
+                created_at=now,
+                started_at=now,
+            )
+            dossier = create()
+            record.status_code, record.body = 201, str(dossier.public_id)
+            record.save(update_fields=["status_code", "body"])
+            return dossier
+    except IntegrityError:
+        first = _dossier_for(user=user, route=route, key=key)
+        if first is None:
+            raise
+        return first
+
+
+def _dossier_for(*, user: Any, route: str, key: str) -> Dossier | None:
+    record = IdempotencyRecord.objects.filter(
+        user=user, route=route, key=key[:MAX_KEY_LENGTH], status_code=201
+    ).first()
+    return Dossier.objects.filter(public_id=record.body).first() if record is not None else None

@@ -7,6 +7,7 @@ stored are kept as signed tokens (`kept-<document>` inputs) that the next attemp
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,15 @@ from motcua.catalog import eforms
 from motcua.catalog.models import EForm, Procedure, RequiredDocument
 from motcua.core.errors import ApplicationError
 from motcua.dossiers import services
+from motcua.dossiers.idempotency import dossier_once
 from motcua.dossiers.inputs import Applicant, ComponentInput
 from motcua.dossiers.models import Dossier, StoredFile
 from motcua.dossiers.storage import store_file
 from motcua.organizations.models import Unit
 from motcua.web.backoffice.selectors import IntakeVersion
+
+# The route under which a counter intake form's key is kept (motcua.dossiers.idempotency.dossier_once).
+COUNTER_INTAKE_ROUTE = "backoffice counter intake"
 
 KEPT_SALT = "motcua.backoffice.kept_scan"
 KEPT_MAX_AGE = 12 * 3600
@@ -185,14 +190,19 @@ def receive_at_counter(
     )
     forms = list(intake.version.eforms.all())
     try:
-        dossier = services.counter_intake(
-            actor=user,
-            procedure=procedure,
-            applicant=applicant,
-            receiving_unit=unit,
-            form_data=_form_data(forms, values),
-            components=components,
-            return_method=values.get("return_method", ""),
+        dossier = dossier_once(
+            user=user,
+            route=COUNTER_INTAKE_ROUTE,
+            key=values.get("submission") or str(uuid.uuid4()),
+            create=lambda: services.counter_intake(
+                actor=user,
+                procedure=procedure,
+                applicant=applicant,
+                receiving_unit=unit,
+                form_data=_form_data(forms, values),
+                components=components,
+                return_method=values.get("return_method", ""),
+            ),
         )
     except ApplicationError as error:
         state.message = str(error.message)

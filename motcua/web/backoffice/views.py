@@ -239,6 +239,8 @@ def _intake_context(
         "intake": intake,
         "problem": problem,
         "state": state,
+        # Names this form: sent twice (a double click, a retried POST), it receives one dossier.
+        "submission_key": state.values.get("submission") or str(uuid.uuid4()),
         "values": state.values,
         "errors": state.errors,
         "eforms": eform_views(forms, state.values, state.errors),

@@ -75,6 +75,27 @@ def test_a_walk_in_is_received_in_one_step_with_several_scans(
     assert f'href="/can-bo/ho-so/{dossier.public_id}/phieu/01/" download' in done
 
 
+def test_the_same_form_sent_twice_receives_one_dossier(officer: Client, counter_procedure: Procedure) -> None:
+    """A double click on "receive", or the browser re-sending the POST: one dossier, one code."""
+    html = officer.get(f"/can-bo/tiep-nhan/?procedure={counter_procedure.code}").content.decode()
+    key = html.split('name="submission" value="', 1)[1].split('"', 1)[0]
+    document = counter_procedure.latest_version.documents.get()  # type: ignore[union-attr]
+
+    responses = [
+        officer.post(
+            "/can-bo/tiep-nhan/",
+            {**_form(counter_procedure, submission=key), f"files-{document.pk}": [_scan("to-khai.pdf")]},
+        )
+        for _ in range(2)
+    ]
+
+    dossier = Dossier.objects.get()
+    assert len(key) == 36
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {f"/can-bo/tiep-nhan/xong/{dossier.public_id}/"}
+    assert dossier.events.filter(kind="received").count() == 1
+
+
 def test_an_error_keeps_what_was_typed_and_the_scans(officer: Client, counter_procedure: Procedure) -> None:
     document = counter_procedure.latest_version.documents.get()  # type: ignore[union-attr]
     data = _form(counter_procedure, applicant_name="", applicant_identifier="12345")
