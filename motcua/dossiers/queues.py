@@ -34,8 +34,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,8 @@ QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISO
 MAX_LIMIT = 200
 # Above this many units a lane is read in one walk over all of them (`unit IN (…)`), not unit by unit.
 MAX_UNIT_LANES = 64
+# Lanes read unit by unit through a (unit, [status,] column, id) index in both orders.
+UNIT_INDEXED = ("receiving_unit_id", "competent_unit_id")
 # Provinces alert the intake officer 2 working hours before the 8-working-hour receipt limit
 # (LEGAL.md §1.3, provincial practice).
 RECEIPT_ALERT_MINUTES = 120
@@ -226,25 +229,65 @@ def _open_steps() -> QuerySet[DossierStep]:
     return DossierStep.objects.filter(finished_at__isnull=True).order_by()  # no join for the order
 
 
-def _catalogue_steps_off_the_main_line(role: str) -> list[int]:
-    """The catalogue steps of `role` whose open visits the dossier's own columns may not describe: steps
-    run somewhere else than the competent unit (a fixed unit, the coordinating or the receiving units),
-    and every step of a process that runs steps in parallel or fans out (then the dossier has no single
-    current step, so no `assignee`)."""
-    rows = list(ProcessStep.objects.order_by().values_list("pk", "version_id", "role", "unit_scope", "after"))
-    successors: dict[tuple[int, str], int] = {}
-    branching: set[int] = set()
-    for _pk, version, _role, scope, after in rows:
-        if scope == StepScope.COORDINATING:
-            branching.add(version)
-        for key in after or ("",):
-            successors[(version, key)] = successors.get((version, key), 0) + 1
-    branching.update(version for (version, _key), number in successors.items() if number > 1)
-    return sorted(
-        pk
-        for pk, version, step_role, scope, _after in rows
-        if step_role == role and (scope != StepScope.COMPETENT or version in branching)
+def _catalogue_steps_off_the_main_line(role: str) -> tuple[list[int], list[int]]:
+    """Catalogue steps whose open visits the dossier's own columns do not describe.
+
+    First, the steps of any role that may be open at the same time as another visit (a coordinating step
+    fans out; two steps neither of which comes before the other run in parallel): then the dossier has no
+    single current step, so no `assignee`. Second, the steps of `role` run somewhere else than the
+    competent unit (a fixed unit, the coordinating or the receiving units)."""
+    rows = list(
+        ProcessStep.objects.order_by().values_list("pk", "version_id", "key", "role", "unit_scope", "after")
     )
+    by_version: dict[int, dict[str, list[str]]] = {}
+    for _pk, version, key, _role, _scope, after in rows:
+        by_version.setdefault(version, {})[key] = list(after or ())
+    ancestors: dict[tuple[int, str], set[str]] = {}
+
+    def above(version: int, key: str) -> set[str]:
+        if (version, key) not in ancestors:
+            ancestors[(version, key)] = set()  # a cycle in bad data ends here
+            found: set[str] = set()
+            for parent in by_version[version].get(key, ()):
+                found |= {parent, *above(version, parent)}
+            ancestors[(version, key)] = found
+        return ancestors[(version, key)]
+
+    concurrent = []
+    elsewhere = []
+    for pk, version, key, step_role, scope, _after in rows:
+        keys = by_version[version]
+        parallel = any(
+            other != key and other not in above(version, key) and key not in above(version, other)
+            for other in keys
+        )
+        if scope == StepScope.COORDINATING or parallel:
+            concurrent.append(pk)
+        if step_role == role and scope != StepScope.COMPETENT:
+            elsewhere.append(pk)
+    return sorted(concurrent), sorted(elsewhere)
+
+
+def _waiting_on_role(role: str, units: list[int]) -> Q:
+    """An unassigned open step of `role` in one of `units`. On PostgreSQL a filter evaluated row by row
+    as the index is walked (`OFFSET 0` keeps the planner from turning it into a join that reads every
+    open dossier of the unit and sorts them)."""
+    if connection.vendor != "postgresql":
+        return Q(
+            Exists(
+                _open_steps().filter(
+                    dossier=OuterRef("pk"), assignee__isnull=True, role=role, unit_id__in=units
+                )
+            )
+        )
+    step = DossierStep._meta.db_table
+    marks = ", ".join(["%s"] * len(units))
+    sql = (
+        f'EXISTS (SELECT 1 FROM "{step}" s WHERE s.dossier_id = "{Dossier._meta.db_table}"."id" '  # noqa: S608
+        f"AND s.finished_at IS NULL AND s.assignee_id IS NULL AND s.role = %s AND s.unit_id IN ({marks}) "
+        "OFFSET 0)"
+    )
+    return Q(RawSQL(sql, [role, *units], output_field=BooleanField()))  # noqa: S611 (values are parameters)
 
 
 def _step_lanes(*, user: Any, role: str) -> list[Lane]:
@@ -263,9 +306,6 @@ def _step_lanes(*, user: Any, role: str) -> list[Lane]:
     A dossier found twice is shown once."""
     units = _unit_ids(user, role)
     statuses = (Status.PROCESSING, Status.WAITING_SUPPLEMENT)
-    waiting_on_role = Exists(
-        _open_steps().filter(dossier=OuterRef("pk"), assignee__isnull=True, role=role, unit_id__in=units)
-    )
     lanes = [
         Lane(
             "to_process",
@@ -275,7 +315,7 @@ def _step_lanes(*, user: Any, role: str) -> list[Lane]:
             clock=True,
             unit_field="competent_unit_id",
             units=tuple(units),
-            where=Q(waiting_on_role),
+            where=_waiting_on_role(role, units) if units else Q(pk__in=[]),
         ),
         Lane(
             "to_process",
@@ -287,17 +327,20 @@ def _step_lanes(*, user: Any, role: str) -> list[Lane]:
             units=(user.pk,),
         ),
     ]
-    off_line = _catalogue_steps_off_the_main_line(role)
-    if off_line:
-        mine = _open_steps().filter(assignee_id=user.pk, process_step_id__in=off_line)
+    concurrent, elsewhere = _catalogue_steps_off_the_main_line(role)
+    by_key: set[int] = set()
+    if concurrent:
+        mine = _open_steps().filter(assignee_id=user.pk, process_step_id__in=concurrent)
+        by_key.update(mine.values_list("dossier_id", flat=True))
+    if elsewhere and units:
         others = _open_steps().filter(
-            assignee__isnull=True, role=role, unit_id__in=units, process_step_id__in=off_line
+            assignee__isnull=True, role=role, unit_id__in=units, process_step_id__in=elsewhere
         )
-        by_key = {*mine.values_list("dossier_id", flat=True), *others.values_list("dossier_id", flat=True)}
-        if by_key:
-            lanes.append(
-                Lane("to_process", statuses, "due_at", "received_at", clock=True, ids=tuple(sorted(by_key)))
-            )
+        by_key.update(others.values_list("dossier_id", flat=True))
+    if by_key:
+        lanes.append(
+            Lane("to_process", statuses, "due_at", "received_at", clock=True, ids=tuple(sorted(by_key)))
+        )
     return lanes
 
 
@@ -472,7 +515,13 @@ Row = tuple[dt.datetime | None, int]
 
 
 def _walks(
-    rows: QuerySet[Dossier], column: str, cursor: Cursor | None, limit: int, *, nullable: bool
+    rows: QuerySet[Dossier],
+    column: str,
+    cursor: Cursor | None,
+    limit: int,
+    *,
+    nullable: bool,
+    by_key: bool = False,
 ) -> list[QuerySet[Any]]:
     """The reads of (value, id) of the first `limit` dossiers of a part after `cursor`, in (column, id)
     order, NULLs last; each is an index range scan: `column >= v` bounds it and the tie on v is settled by
@@ -481,6 +530,8 @@ def _walks(
     walks: list[QuerySet[Any]] = []
     if cursor is None or cursor.value is not None:
         with_value = rows.filter(**{f"{column}__isnull": False})
+        if by_key:  # a short list read by primary key, the cursor applied and sorted in `work_queue`
+            return [with_value.order_by().values_list(column, "pk")]
         if cursor is not None:
             value = cursor.value
             with_value = with_value.filter(
@@ -495,19 +546,27 @@ def _walks(
     return walks
 
 
-def _run(walks: list[QuerySet[Any]]) -> list[list[Row]]:
+def _run(walks: list[QuerySet[Any]], unit_walks: set[int]) -> list[list[Row]]:
     """The rows of each walk. PostgreSQL: all in one round trip, `SELECT k, w.* FROM (… ORDER BY … LIMIT n)
     w UNION ALL …`, each branch its own index walk; elsewhere one query per walk."""
     if len(walks) <= 1 or connection.vendor != "postgresql":
-        return [list(walk) for walk in walks]
+        return [sorted(walk, key=lambda row: _key(*row)) for walk in walks]
     pieces: list[str] = []
     params: list[Any] = []
+    found: list[list[Row]] = [[] for _walk in walks]
     for index, walk in enumerate(walks):
+        if index not in unit_walks:  # by key, or an order no index of the lane follows: the planner's way
+            found[index] = sorted(walk, key=lambda row: _key(*row))
+            continue
         sql, walk_params = walk.query.get_compiler(connection=connection).as_sql()
         pieces.append(f"SELECT {index:d}, w.* FROM ({sql}) AS w")  # noqa: S608 (compiled by Django)
         params += walk_params
-    found: list[list[Row]] = [[] for _walk in walks]
-    with connection.cursor() as cursor:
+    if not pieces:
+        return found
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Each walk follows its index in the order asked for: the planner, which cannot see how soon a
+        # filtered walk finds its LIMIT, would otherwise read the unit's every row and sort them.
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(" UNION ALL ".join(pieces), params)
         for index, value, pk in cursor.fetchall():
             found[index].append((value, pk))
@@ -564,14 +623,30 @@ def work_queue(
     lanes = lanes_for(user=user, role=role, now=now)
     parts, kept = _filtered(role, lanes, filters or QueueFilters())
     walks: list[QuerySet[Any]] = []
+    unit_walks: set[int] = set()
     owners: list[int] = []
     for number, part in enumerate(parts):
         nullable = part.lane.nullable(order) and not (order == "due" and filters and filters.due_before)
-        found = _walks(part.rows, part.lane.column(order), cursor, limit + 1, nullable=nullable)
+        found = _walks(
+            part.rows,
+            part.lane.column(order),
+            cursor,
+            limit + 1,
+            nullable=nullable,
+            by_key=part.lane.ids is not None,
+        )
+        indexed = part.lane.unit_field in UNIT_INDEXED or (
+            part.lane.unit_field == "assignee_id" and order == "due"
+        )
+        if indexed and len(part.lane.units) <= MAX_UNIT_LANES:
+            unit_walks.update(range(len(walks), len(walks) + len(found)))
         walks += found
         owners += [number] * len(found)
     rows_of: list[list[Row]] = [[] for _part in parts]
-    for number, rows in zip(owners, _run(walks), strict=True):
+    after_key = _key(cursor.value, cursor.id) if cursor is not None else None
+    for number, rows in zip(owners, _run(walks, unit_walks), strict=True):
+        if parts[number].lane.ids is not None and after_key is not None:
+            rows = [row for row in rows if _key(*row) > after_key]  # noqa: PLW2901 (the read by key)
         rows_of[number] += rows  # the rows with a value, then those without: the part's order
     merged = _merged([(part.lane, rows[: limit + 1]) for part, rows in zip(parts, rows_of, strict=True)])
     page, more = merged[:limit], len(merged) > limit
