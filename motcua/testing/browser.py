@@ -80,11 +80,23 @@ def page(request: pytest.FixtureRequest, _playwright_browser: Any, live_server: 
     )
     context.set_default_timeout(10_000)
     browser_page = context.new_page()
+    # What the browser refused under the Content-Security-Policy (an inline script, style or handler).
+    refused: list[str] = []
+    browser_page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield browser_page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         save_screenshot(browser_page, "failed-" + request.node.nodeid)
     context.close()
+    if refused:
+        pytest.fail("The page broke its Content-Security-Policy:\n" + "\n".join(refused), pytrace=False)
 
 
 def save_screenshot(browser_page: Any, name: str) -> Path:
