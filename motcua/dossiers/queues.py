@@ -14,10 +14,12 @@ limit for submitted dossiers, the due moment otherwise) or its own received colu
 read unit by unit and state by state: each part is a keyset walk of `LIMIT page + 1` rows after the cursor
 over a composite index in the sort order (`(competent_unit, status, due_at, id)` and the partial "work
 queues" indexes of `Dossier.Meta`), never a sort and never an OFFSET, so that a page costs the same at the
-end of a queue of a million dossiers as at its start. On PostgreSQL all the walks of a page go in one
-round trip (`UNION ALL` of the walks); the parts are merged on (value, id) in Python, and one more query
-loads the page's dossiers by key. The specialist's and leader's lane walks their units' dossiers and keeps
-those with an open step waiting on them (see `_step_lanes`). Dossiers without a value in the order column
+end of a queue of a million dossiers as at its start. On PostgreSQL the unit walks of a page go in one
+round trip (`UNION ALL`, with sorts disabled so that each branch follows its index); a short list read by
+key (see `_step_lanes`) is read by primary key and sorted in Python. The parts are merged on (value, id)
+in Python, and one more query loads the page's dossiers by key. The specialist's and leader's queue
+walks their units' dossiers and keeps those with an open step waiting on them, walks the dossiers they
+hold, and reads the few others by key (`_step_lanes`). Dossiers without a value in the order column
 (direct and postal dossiers have no receipt limit) come last, by id.
 
 Counts per status come from `DossierStatusCounter` (kept by the services in the same transaction), never
