@@ -198,6 +198,23 @@ def _lock_head(partition_unit: int, partition_day: datetime.date) -> AuditChainH
     raise RuntimeError(f"could not lock the audit chain head {partition_unit}/{partition_day}")
 
 
+def personal_data_viewed(
+    *, actor: Any, obj: models.Model, fields: Iterable[str], unit: Any = None
+) -> AuditRecord:
+    """Records that `actor` read personal data of `obj` (ND 13/2023 art. 27: processing of personal data is
+    logged): which fields, by whom, from where and when, in the same hash chain as the changes. Nothing of
+    the data itself is copied. Its own transaction: a read has none."""
+    with transaction.atomic():
+        return audit_log(
+            actor=actor,
+            action="view_personal_data",
+            obj=obj,
+            before=None,
+            after={"fields": sorted(fields)},
+            unit=unit,
+        )
+
+
 def audit_trail_of(obj: models.Model) -> "models.QuerySet[AuditRecord]":
     """The audit records of one object, oldest first."""
     return AuditRecord.objects.filter(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts.models import Role
+from motcua.core.audit import personal_data_viewed
 from motcua.core.errors import ApplicationError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierSlip, StoredFile
@@ -35,6 +36,17 @@ from motcua.web.backoffice.intake import RETURN_METHODS, IntakeForm, eform_views
 from motcua.web.permissions import can_open_workspace
 
 INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+# The applicant's personal data the dossier page shows (its reading is logged, ND 13/2023).
+DOSSIER_PERSONAL_FIELDS = (
+    "applicant_name",
+    "applicant_identifier",
+    "applicant_address",
+    "applicant_phone",
+    "applicant_email",
+    "form_data",
+    "components",
+)
 
 
 def staff_page(view: Any) -> Any:
@@ -133,6 +145,10 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
 @staff_page
 def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_for_page(user=request.user, public_id=public_id)
+    # The page shows the applicant's identity, address and contacts to a civil servant: logged (ND 13/2023).
+    personal_data_viewed(
+        actor=request.user, obj=dossier, fields=DOSSIER_PERSONAL_FIELDS, unit=dossier.competent_unit_id
+    )
     return render(request, "backoffice/dossier.html", _dossier_context(request, dossier))
 
 

@@ -269,3 +269,30 @@ def test_an_apology_with_a_date_that_is_not_one_says_so(
         "Nhập ngày và giờ, ví dụ 15/12/2026 16:00.</span>"
     ) in html
     assert ">Cần xác minh</textarea>" in html
+
+
+def test_opening_a_dossier_logs_that_its_personal_data_was_read(
+    client: Client, world: World, procedure: Procedure
+) -> None:
+    """ND 13/2023: a civil servant reading an applicant's identity is itself recorded, without the data."""
+    from motcua.core.audit import audit_trail_of
+
+    dossier = counter_received(world, procedure, when=at(2, 8, month=11))
+    _login(client, world.specialist_a)
+
+    assert client.get(f"/can-bo/ho-so/{dossier.public_id}/").status_code == 200
+
+    record = audit_trail_of(dossier).filter(action="view_personal_data").get()
+    assert record.actor_id == world.specialist_a.pk
+    assert record.after == {
+        "fields": [
+            "applicant_address",
+            "applicant_email",
+            "applicant_identifier",
+            "applicant_name",
+            "applicant_phone",
+            "components",
+            "form_data",
+        ]
+    }
+    assert dossier.applicant_identifier not in str(record.after)
