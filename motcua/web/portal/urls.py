@@ -9,6 +9,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.my_dossiers, name="my_dossiers"),
     path("tra-cuu/", views.lookup, name="lookup"),
+    path("du-lieu-cua-toi/", views.my_data, name="my_data"),
     path("nop/<str:code>/", views.submit_form, name="submit_form"),
     path("nop/<str:code>/to-khai/<int:index>/", views.submit_form, name="submit_form_n"),
     path("nop/<str:code>/giay-to/", views.submit_documents, name="submit_documents"),

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from motcua.dossiers.slips.services import slip_filename
 from motcua.dossiers.storage import store_file
 from motcua.web.portal import selectors, wizard
 from motcua.web.portal.forms import LookupForm, PlaceForm, WithdrawForm
+from motcua.web.portal.personal_data import personal_data_export
 
 # --- my dossiers ------------------------------------------------------------------------------------------
 
@@ -573,6 +574,17 @@ def submit_review(request: HttpRequest, code: str) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("portal:dossier", args=[dossier.public_id]))
     return render(request, "portal/submit_review.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything motcua holds about the signed-in person, as a JSON download (ND 13/2023)."""
+    document = personal_data_export(user=request.user)
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan-motcua.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- public lookup ----------------------------------------------------------------------------------------

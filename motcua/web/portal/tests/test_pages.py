@@ -364,3 +364,56 @@ def test_the_address_on_the_receipt_qr_code_opens_the_lookup_with_the_code(clien
     assert response.redirect_chain == [("/tra-cuu/?code=H15.50.05.13-261207-0001", 301)]
     assert response.status_code == 200
     assert 'value="H15.50.05.13-261207-0001"' in response.content.decode()
+
+
+def test_a_citizen_downloads_everything_held_about_them(
+    client: Any, world: World, plain: Procedure
+) -> None:
+    from motcua.dossiers.inputs import Applicant
+    from motcua.dossiers.tests.helpers import uploaded
+
+    online = dossier_in_state(world, plain, Dossier.Status.PROCESSING)
+    at_counter = services.counter_intake(  # before the citizen had said who they were: by ID number
+        actor=world.intake_a,
+        procedure=plain,
+        applicant=Applicant(name="Nguyễn Văn An", identifier=world.citizen.personal_id, phone="0912345678"),
+        receiving_unit=world.centre_a,
+        form_data={},
+        components=[uploaded()],
+        return_method="counter",
+        at=last_monday(10),
+    )
+    someone_else = services.counter_intake(
+        actor=world.intake_a,
+        procedure=plain,
+        applicant=Applicant(name="Lê Văn Cường", identifier="025085009999"),
+        receiving_unit=world.centre_a,
+        form_data={},
+        components=[uploaded()],
+        return_method="counter",
+        at=last_monday(10),
+    )
+    staff = Client()
+    staff.force_login(world.specialist_a)
+    assert staff.get(f"/can-bo/ho-so/{online.public_id}/").status_code == 200
+    client.force_login(world.citizen)
+
+    response = client.get("/ho-so-cua-toi/du-lieu-cua-toi/")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="du-lieu-ca-nhan-motcua.json"'
+    data = response.json()
+    assert data["format"] == "motcua-personal-data/1"
+    assert data["account"]["personal_id"] == world.citizen.personal_id
+    assert [d["id"] for d in data["dossiers"]] == [str(online.public_id), str(at_counter.public_id)]
+    assert str(someone_else.public_id) not in response.content.decode()
+    assert [e["kind"] for e in data["dossiers"][0]["events"]] == ["created", "submitted", "received"]
+    assert data["dossiers"][1]["components"][0]["provenance"] == "uploaded"
+    assert [(r["dossier"], r["by"]) for r in data["read_by_staff"]] == [(online.code, "Chuyenvien A (chuyenvien.a)")]
+
+
+def test_my_data_needs_a_signed_in_person(client: Any) -> None:
+    response = client.get("/ho-so-cua-toi/du-lieu-cua-toi/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
