@@ -366,9 +366,7 @@ def test_the_address_on_the_receipt_qr_code_opens_the_lookup_with_the_code(clien
     assert 'value="H15.50.05.13-261207-0001"' in response.content.decode()
 
 
-def test_a_citizen_downloads_everything_held_about_them(
-    client: Any, world: World, plain: Procedure
-) -> None:
+def test_a_citizen_downloads_everything_held_about_them(client: Any, world: World, plain: Procedure) -> None:
     from motcua.dossiers.inputs import Applicant
     from motcua.dossiers.tests.helpers import uploaded
 
@@ -409,7 +407,9 @@ def test_a_citizen_downloads_everything_held_about_them(
     assert str(someone_else.public_id) not in response.content.decode()
     assert [e["kind"] for e in data["dossiers"][0]["events"]] == ["created", "submitted", "received"]
     assert data["dossiers"][1]["components"][0]["provenance"] == "uploaded"
-    assert [(r["dossier"], r["by"]) for r in data["read_by_staff"]] == [(online.code, "Chuyenvien A (chuyenvien.a)")]
+    assert [(r["dossier"], r["by"]) for r in data["read_by_staff"]] == [
+        (online.code, "Chuyenvien A (chuyenvien.a)")
+    ]
 
 
 def test_my_data_needs_a_signed_in_person(client: Any) -> None:
