@@ -45,3 +45,19 @@ def test_no_page_template_holds_an_inline_script_or_handler() -> None:
             if "src=" not in head and "application/json" not in head:
                 offending.append(f"{template.relative_to(root)}: inline <script>")
     assert offending == []
+
+
+def test_no_template_comment_spans_lines() -> None:
+    """`{# … #}` ends on its line in Django; a longer one is printed on the page (use {% comment %})."""
+    from pathlib import Path
+
+    import motcua
+
+    root = Path(motcua.__file__).parent
+    unclosed = [
+        f"{template.relative_to(root)}:{number}"
+        for template in root.rglob("templates/**/*.html")
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert unclosed == []
