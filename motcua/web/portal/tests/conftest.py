@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from unittest import mock
@@ -17,7 +15,7 @@ from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from motcua.catalog.models import Fee, Procedure, RequiredDocument
-from motcua.documents.demo import DEMO_PASSPHRASE, DEMO_PASSPHRASE_ENV
+from motcua.documents.tests.conftest import _demo_passphrase  # noqa: F401 (autouse: the demo passphrase)
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.helpers import ITEMS, REASON, World, build_world, make_procedure, online_draft
 from motcua.worktime.calendar import TZ
@@ -45,17 +43,6 @@ SCHEMA: dict[str, Any] = {
         },
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def _demo_passphrase() -> Iterator[None]:
-    previous = os.environ.get(DEMO_PASSPHRASE_ENV)
-    os.environ[DEMO_PASSPHRASE_ENV] = DEMO_PASSPHRASE
-    yield
-    if previous is None:
-        os.environ.pop(DEMO_PASSPHRASE_ENV, None)
-    else:
-        os.environ[DEMO_PASSPHRASE_ENV] = previous
 
 
 def portal_procedure(world: World) -> Procedure:
