@@ -251,6 +251,8 @@ MOTCUA = {
     "THROTTLE_EXEMPT_IPS": env_list("THROTTLE_EXEMPT_IPS", ""),  # not counted by the lookup throttle
     # SMS gateway class for notifications to applicants (motcua/notifications/sms.py)
     "SMS_BACKEND": os.environ.get("SMS_BACKEND", "motcua.notifications.sms.ConsoleSmsBackend"),
+    # The API's work-queue pages in the shared cache (motcua/dossiers/queue_cache.py): Redis only.
+    "QUEUE_CACHE": env_bool("QUEUE_CACHE", bool(REDIS_URL)),
 }
 
 # Documents (issue 7): where files live, how long a signed download link lasts (docs/adr/0010-signatures.md).

@@ -48,11 +48,13 @@ from motcua.dossiers import services
 from motcua.dossiers.concurrency import etag, expected_version
 from motcua.dossiers.idempotency import idempotent
 from motcua.dossiers.inputs import Applicant, ComponentInput, Representative
-from motcua.dossiers.lookup import lookup_retry_after, public_status
+from motcua.dossiers.lookup import lookup_retry_after, public_status, public_status_json
 from motcua.dossiers.models import Dossier, DossierComponent, DossierSlip, StoredFile
-from motcua.dossiers.queues import QueueFilters, queue_counts, work_queue
+from motcua.dossiers.privacy import COMPONENT_FILE_FIELDS, SLIP_FIELDS, dossier_personal_data_read
+from motcua.dossiers.queues import QueueFilters, queue_counts, queue_rows
 from motcua.dossiers.schemas import (
     CHANNEL_CODE,
+    CHANNEL_NAME,
     ApologyIn,
     ApproveIn,
     ComponentIn,
@@ -76,7 +78,6 @@ from motcua.dossiers.schemas import (
     SupplementRequestIn,
     TrackingBookQuery,
     UploadOut,
-    local_iso,
     summary,
 )
 from motcua.dossiers.selectors import dossier_events, dossier_get
@@ -373,7 +374,7 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
         due_before=query.due_before,
     )
     try:
-        page = work_queue(
+        page = queue_rows(
             user=_user(request),
             role=query.role,
             filters=filters,
@@ -385,19 +386,25 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
         if "after" in error.fields:  # the selector's name for what the API calls `cursor`
             error.fields["cursor"] = error.fields.pop("after")
         raise
+    tz = timezone.get_current_timezone()
+    labels = {status: str(label) for status, label in Dossier.Status.choices}
+
+    def iso(value: dt.datetime | None) -> str | None:  # `local_iso` without a time-zone lookup per value
+        return value.astimezone(tz).isoformat() if value is not None else None
+
     items = [
         {
-            "dossier": summary(item.dossier),
-            "lane": item.lane,
+            "dossier": _row_summary(row.values, iso, labels),
+            "lane": row.lane,
             "urgency": {
-                "due_at": local_iso(item.urgency.due_at),
-                "left_minutes": item.urgency.left_minutes,
-                "late": item.urgency.late,
-                "at_risk": item.urgency.at_risk,
-                "paused": item.urgency.paused,
+                "due_at": iso(row.urgency.due_at),
+                "left_minutes": row.urgency.left_minutes,
+                "late": row.urgency.late,
+                "at_risk": row.urgency.at_risk,
+                "paused": row.urgency.paused,
             },
         }
-        for item in page.items
+        for row in page.rows
     ]
     return JsonResponse(
         {
@@ -407,6 +414,29 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
             "statuses": list(page.statuses),
         }
     )
+
+
+def _row_summary(
+    row: dict[str, Any], iso: Callable[[dt.datetime | None], str | None], labels: dict[str, str]
+) -> dict[str, Any]:
+    """`schemas.summary` from a queue row's values (`queues.ROW_FIELDS`) instead of a model object."""
+    return {
+        "id": str(row["public_id"]),
+        "code": row["code"],
+        "status": row["status"],
+        "status_label": labels[row["status"]],
+        "channel": CHANNEL_NAME[row["channel"]],
+        "procedure": {"code": row["procedure__code"], "name": row["procedure__name"]},
+        "applicant_name": row["applicant_name"],
+        "receiving_unit": {"id": row["receiving_unit_id"], "name": row["receiving_unit__name"]},
+        "competent_unit": {"id": row["competent_unit_id"], "name": row["competent_unit__name"]},
+        "created_at": iso(row["created_at"]),
+        "submitted_at": iso(row["submitted_at"]),
+        "received_at": iso(row["received_at"]),
+        "appointment_at": iso(row["appointment_at"]),
+        "due_at": iso(row["due_at"]),
+        "version": row["version"],
+    }
 
 
 @router.get("/queue/counts", response=dict[str, int], summary="Dossiers per status in a queue's units")
@@ -419,8 +449,10 @@ def queue_status_counts(request: HttpRequest, query: Query[QueueCountsQuery]) ->
 @router.get("/{uuid:public_id}", response=DossierOut, url_name="dossier_get", summary="One dossier")
 def get_dossier(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The dossier with its components, internal-process steps and clock. Its ETag is its version:
-    send it back in If-Match to act on it."""
-    return _dossier_response(dossier_get(user=_user(request), public_id=public_id), reload=False)
+    send it back in If-Match to act on it. Staff reading it is logged (ND 13/2023)."""
+    dossier = dossier_get(user=_user(request), public_id=public_id)
+    dossier_personal_data_read(reader=_user(request), dossier=dossier)
+    return _dossier_response(dossier, reload=False)
 
 
 @router.get("/{uuid:public_id}/events", response=list[EventOut], summary="The dossier's events")
@@ -688,6 +720,7 @@ def component_file(request: HttpRequest, public_id: uuid.UUID, position: int) ->
     component = dossier.components.select_related("file").filter(position=position).first()
     if component is None or component.file is None:
         raise NotFound(_("This dossier has no file at this position."), code="component_not_found")
+    dossier_personal_data_read(reader=_user(request), dossier=dossier, fields=COMPONENT_FILE_FIELDS)
     return _download(component.file, component.filename or f"{dossier}-{position}")
 
 
@@ -730,6 +763,7 @@ def download_slip(
     slip = slips.order_by("-created_at", "-pk").first()
     if slip is None:
         raise NotFound(_("No slip of this form has been issued for the dossier."), code="slip_not_found")
+    dossier_personal_data_read(reader=_user(request), dossier=dossier, fields=SLIP_FIELDS)
     return _download(slip.file, slip_filename(slip))
 
 
@@ -783,4 +817,4 @@ def lookup(request: HttpRequest, payload: LookupIn) -> Any:
             _("No dossier matches this code and secret; check both on the receipt (Form 01)."),
             code="dossier_not_found",
         )
-    return status
+    return JsonResponse(public_status_json(status))

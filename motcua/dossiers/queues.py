@@ -292,7 +292,7 @@ def _waiting_on_role(role: str, units: list[int]) -> Q:
     return Q(RawSQL(sql, [role, *units], output_field=BooleanField()))  # noqa: S611 (values are parameters)
 
 
-def _step_lanes(*, user: Any, role: str) -> list[Lane]:
+def _step_lanes(*, user: Any, role: str, units: list[int] | None = None) -> list[Lane]:
     """The specialist's or leader's dossiers: those with an open step assigned to them, or unassigned with
     their role in one of their units. Three lanes, each read through an index in the queue's order:
 
@@ -306,7 +306,7 @@ def _step_lanes(*, user: Any, role: str) -> list[Lane]:
       the competent unit (fixed-unit, coordinating or receiving steps).
 
     A dossier found twice is shown once."""
-    units = _unit_ids(user, role)
+    units = units if units is not None else _unit_ids(user, role)
     statuses = (Status.PROCESSING, Status.WAITING_SUPPLEMENT)
     lanes = [
         Lane(
@@ -346,10 +346,11 @@ def _step_lanes(*, user: Any, role: str) -> list[Lane]:
     return lanes
 
 
-def lanes_for(*, user: Any, role: str, now: dt.datetime) -> list[Lane]:
-    """The lanes of `role`'s queue for `user` (see the module docstring)."""
+def lanes_for(*, user: Any, role: str, now: dt.datetime, units: list[int] | None = None) -> list[Lane]:
+    """The lanes of `role`'s queue for `user` (see the module docstring); `units`: the units where the
+    user holds the role, when the caller has read them."""
     if role == Role.INTAKE_OFFICER:
-        units = tuple(_unit_ids(user, Role.INTAKE_OFFICER))
+        units = units if units is not None else _unit_ids(user, Role.INTAKE_OFFICER)
         return [
             Lane(
                 "to_receive",
@@ -358,7 +359,7 @@ def lanes_for(*, user: Any, role: str, now: dt.datetime) -> list[Lane]:
                 "system_received_at",
                 clock=False,
                 unit_field="receiving_unit_id",
-                units=units,
+                units=tuple(units),
                 due_nullable=True,
             ),
             Lane(
@@ -368,12 +369,12 @@ def lanes_for(*, user: Any, role: str, now: dt.datetime) -> list[Lane]:
                 "received_at",
                 clock=True,
                 unit_field="receiving_unit_id",
-                units=units,
+                units=tuple(units),
             ),
         ]
     if role in (Role.SPECIALIST, Role.LEADER):
-        return _step_lanes(user=user, role=role)
-    units = tuple(_unit_ids(user, Role.SUPERVISOR))
+        return _step_lanes(user=user, role=role, units=units)
+    units = units if units is not None else _unit_ids(user, Role.SUPERVISOR)
     calendar = calendar_for_unit(unit=None)
     return [
         Lane(
@@ -383,7 +384,7 @@ def lanes_for(*, user: Any, role: str, now: dt.datetime) -> list[Lane]:
             "received_at",
             clock=True,
             unit_field="competent_unit_id",
-            units=units,
+            units=tuple(units),
             where=Q(due_at__lte=_threshold(now, at_risk_minutes(calendar))),
         ),
         Lane(
@@ -393,7 +394,7 @@ def lanes_for(*, user: Any, role: str, now: dt.datetime) -> list[Lane]:
             "system_received_at",
             clock=False,
             unit_field="receiving_unit_id",
-            units=units,
+            units=tuple(units),
             where=Q(
                 channel=Dossier.Channel.ONLINE,
                 receive_due_at__lte=_threshold(now, RECEIPT_ALERT_MINUTES),
@@ -599,30 +600,65 @@ def _page_dossiers(ids: list[int]) -> dict[int, Dossier]:
     return {dossier.pk: dossier for dossier in rows}
 
 
-def work_queue(
+def urgency_of(
     *,
-    user: Any,
-    role: str,
-    filters: QueueFilters | None = None,
-    order: str = "due",
-    after: str | None = None,
-    limit: int = 50,
-    now: dt.datetime | None = None,
-) -> Page:
-    """A page of `role`'s queue for `user`: due first (order "due") or received first ("received"), then
-    the next page from `after` (the previous page's `next_cursor`). PermissionDenied if the user holds the
-    role nowhere; ApplicationError for a filter, order or cursor that is not valid."""
-    _require_role(user, role)
+    clock: bool,
+    status: str,
+    due_at: dt.datetime | None,
+    receive_due_at: dt.datetime | None,
+    paused_since: dt.datetime | None,
+    competent_unit_id: int,
+    receiving_unit_id: int,
+    now: dt.datetime,
+    calendars: CalendarCache,
+) -> Urgency:
+    """A queue row's urgency: against the due moment (`clock`) or the receipt limit."""
+    if clock:
+        return clock_urgency(
+            status=status,
+            due_at=due_at,
+            paused_since=paused_since,
+            unit_id=competent_unit_id,
+            now=now,
+            calendars=calendars,
+        )
+    return receipt_urgency(
+        receive_due_at=receive_due_at, unit_id=receiving_unit_id, now=now, calendars=calendars
+    )
+
+
+def _validate(order: str) -> None:
     if order not in ORDERS:
         raise ApplicationError(
             _("Sort by the due moment (due) or by the receipt (received)."),
             code="invalid_order",
             fields={"order": _("due or received.")},
         )
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    now = now or timezone.now()
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """A page before its dossiers are read: (sort key, lane, id) in order, and the next page's cursor."""
+
+    page: list[tuple[SortKey, Lane, int]]
+    next_cursor: str | None
+    statuses: tuple[str, ...]
+
+
+def _page_keys(
+    *,
+    user: Any,
+    role: str,
+    filters: QueueFilters | None,
+    order: str,
+    after: str | None,
+    limit: int,
+    now: dt.datetime,
+    units: list[int] | None = None,
+) -> _Keys:
+    """The ids of a page of the queue, in order (the role checked by the caller)."""
     cursor = Cursor.decode(after, order) if after else None
-    lanes = lanes_for(user=user, role=role, now=now)
+    lanes = lanes_for(user=user, role=role, now=now, units=units)
     parts, kept = _filtered(role, lanes, filters or QueueFilters())
     walks: list[QuerySet[Any]] = []
     unit_walks: set[int] = set()
@@ -652,34 +688,181 @@ def work_queue(
         rows_of[number] += rows  # the rows with a value, then those without: the part's order
     merged = _merged([(part.lane, rows[: limit + 1]) for part, rows in zip(parts, rows_of, strict=True)])
     page, more = merged[:limit], len(merged) > limit
-    dossiers = _page_dossiers([pk for _key_, _lane, pk in page])
-    calendars = CalendarCache()
-    items = []
-    for _sort_key, lane, pk in page:
-        dossier = dossiers[pk]
-        if lane.clock:
-            urgency = clock_urgency(
-                status=dossier.status,
-                due_at=dossier.due_at,
-                paused_since=getattr(dossier, "paused_since", None),
-                unit_id=dossier.competent_unit_id,
-                now=now,
-                calendars=calendars,
-            )
-        else:
-            urgency = receipt_urgency(
-                receive_due_at=dossier.receive_due_at,
-                unit_id=dossier.receiving_unit_id,
-                now=now,
-                calendars=calendars,
-            )
-        items.append(QueueItem(dossier, lane.name, urgency))
     next_cursor = None
     if more and page:
         (empty, value, pk), _lane, _pk = page[-1]
         next_cursor = Cursor(order, None if empty else value, pk).encode()
-    statuses = tuple(sorted(kept))
-    return Page(items=items, next_cursor=next_cursor, order=order, statuses=statuses)
+    return _Keys(page, next_cursor, tuple(sorted(kept)))
+
+
+def work_queue(
+    *,
+    user: Any,
+    role: str,
+    filters: QueueFilters | None = None,
+    order: str = "due",
+    after: str | None = None,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+) -> Page:
+    """A page of `role`'s queue for `user`: due first (order "due") or received first ("received"), then
+    the next page from `after` (the previous page's `next_cursor`). PermissionDenied if the user holds the
+    role nowhere; ApplicationError for a filter, order or cursor that is not valid."""
+    _require_role(user, role)
+    _validate(order)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    now = now or timezone.now()
+    keys = _page_keys(user=user, role=role, filters=filters, order=order, after=after, limit=limit, now=now)
+    dossiers = _page_dossiers([pk for _key_, _lane, pk in keys.page])
+    calendars = CalendarCache()
+    items = []
+    for _sort_key, lane, pk in keys.page:
+        dossier = dossiers[pk]
+        urgency = urgency_of(
+            clock=lane.clock,
+            status=dossier.status,
+            due_at=dossier.due_at,
+            receive_due_at=dossier.receive_due_at,
+            paused_since=getattr(dossier, "paused_since", None),
+            competent_unit_id=dossier.competent_unit_id,
+            receiving_unit_id=dossier.receiving_unit_id,
+            now=now,
+            calendars=calendars,
+        )
+        items.append(QueueItem(dossier, lane.name, urgency))
+    return Page(items=items, next_cursor=keys.next_cursor, order=order, statuses=keys.statuses)
+
+
+# --- the API's page: plain values, cached ----------------------------------------------------------------
+
+# What the API shows of a dossier on a queue page (`schemas.DossierSummaryOut`) and what its urgency needs,
+# read as values: 50 rows of plain tuples cost a fraction of 50 dossiers with five related model objects.
+ROW_FIELDS = (
+    "id",
+    "public_id",
+    "code",
+    "status",
+    "channel",
+    "procedure__code",
+    "procedure__name",
+    "applicant_name",
+    "receiving_unit_id",
+    "receiving_unit__name",
+    "competent_unit_id",
+    "competent_unit__name",
+    "created_at",
+    "submitted_at",
+    "received_at",
+    "appointment_at",
+    "due_at",
+    "receive_due_at",
+    "version",
+    "paused_since",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A dossier of an API queue page: its `ROW_FIELDS` as a dict, its lane and its urgency now."""
+
+    values: dict[str, Any]
+    lane: str
+    urgency: Urgency
+
+
+@dataclass(frozen=True, slots=True)
+class RowPage:
+    rows: list[QueueRow]
+    next_cursor: str | None
+    order: str
+    statuses: tuple[str, ...]
+    cached: bool = False  # read from the page cache (`motcua.dossiers.queue_cache`)
+
+
+def _page_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = (
+        Dossier.objects.filter(pk__in=ids)
+        .annotate(paused_since=_open_request())
+        .order_by()
+        .values_list(*ROW_FIELDS)
+    )
+    return {row[0]: dict(zip(ROW_FIELDS, row, strict=True)) for row in rows}
+
+
+def queue_rows(
+    *,
+    user: Any,
+    role: str,
+    filters: QueueFilters | None = None,
+    order: str = "due",
+    after: str | None = None,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+) -> RowPage:
+    """`work_queue` for the API: the same page, as values (`ROW_FIELDS`), served from the page cache when
+    it is on (`motcua.dossiers.queue_cache`). Only the rows are cached, never the urgency: due, left, late
+    and at risk are computed from the rows' moments at each read, so that a cached page is never late."""
+    from motcua.dossiers import queue_cache  # noqa: PLC0415 (the cache imports this module)
+
+    _require_role(user, role)
+    _validate(order)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    now = now or timezone.now()
+    filters = filters or QueueFilters()
+    units: list[int] | None = None
+    cache_key: str | None = None
+    cached: Any = None
+    if queue_cache.enabled() and role != Role.SUPERVISOR:  # the supervisor's lanes move with the clock
+        units = _unit_ids(user, role)
+        if len(units) <= MAX_UNIT_LANES:
+            cache_key = queue_cache.page_key(
+                user=user.pk,
+                role=role,
+                units=units,
+                query=(
+                    order,
+                    after,
+                    limit,
+                    filters.status,
+                    filters.procedure,
+                    filters.channel,
+                    filters.due_before.isoformat() if filters.due_before else None,
+                ),
+            )
+            cached = queue_cache.get(cache_key)
+    if cached is None:
+        keys = _page_keys(
+            user=user, role=role, filters=filters, order=order, after=after, limit=limit, now=now, units=units
+        )
+        values = _page_rows([pk for _key_, _lane, pk in keys.page])
+        entries = [(lane.name, lane.clock, values[pk]) for _sort_key, lane, pk in keys.page]
+        cached = (entries, keys.next_cursor, keys.statuses)
+        hit = False
+        if cache_key is not None:
+            queue_cache.put(cache_key, cached)
+    else:
+        hit = True
+    entries, next_cursor, statuses = cached
+    calendars = CalendarCache()
+    rows = [
+        QueueRow(
+            row,
+            lane,
+            urgency_of(
+                clock=clock,
+                status=row["status"],
+                due_at=row["due_at"],
+                receive_due_at=row["receive_due_at"],
+                paused_since=row["paused_since"],
+                competent_unit_id=row["competent_unit_id"],
+                receiving_unit_id=row["receiving_unit_id"],
+                now=now,
+                calendars=calendars,
+            ),
+        )
+        for lane, clock, row in entries
+    ]
+    return RowPage(rows=rows, next_cursor=next_cursor, order=order, statuses=statuses, cached=hit)
 
 
 def queue_counts(*, user: Any, role: str) -> dict[str, int]:
