@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts.models import Role
-from motcua.core.audit import personal_data_viewed
 from motcua.core.errors import ApplicationError
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierSlip, StoredFile
+from motcua.dossiers.privacy import COMPONENT_FILE_FIELDS, SLIP_FIELDS, dossier_personal_data_read
 from motcua.dossiers.queues import QueueFilters
 from motcua.dossiers.slips.services import slip_filename, slip_issue_for_intake_note, slip_render
 from motcua.dossiers.storage import open_file
@@ -36,17 +36,6 @@ from motcua.web.backoffice.intake import RETURN_METHODS, IntakeForm, eform_views
 from motcua.web.permissions import can_open_workspace
 
 INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
-
-# The applicant's personal data the dossier page shows (its reading is logged, ND 13/2023).
-DOSSIER_PERSONAL_FIELDS = (
-    "applicant_name",
-    "applicant_identifier",
-    "applicant_address",
-    "applicant_phone",
-    "applicant_email",
-    "form_data",
-    "components",
-)
 
 
 def staff_page(view: Any) -> Any:
@@ -146,9 +135,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
 def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_for_page(user=request.user, public_id=public_id)
     # The page shows the applicant's identity, address and contacts to a civil servant: logged (ND 13/2023).
-    personal_data_viewed(
-        actor=request.user, obj=dossier, fields=DOSSIER_PERSONAL_FIELDS, unit=dossier.competent_unit_id
-    )
+    dossier_personal_data_read(reader=request.user, dossier=dossier)
     return render(request, "backoffice/dossier.html", _dossier_context(request, dossier))
 
 
@@ -195,6 +182,7 @@ def dossier_component(request: HttpRequest, public_id: uuid.UUID, position: int)
     component = selectors.component_get(dossier=dossier, position=position)
     assert component.file is not None
     inline = component.file.content_type in INLINE_TYPES and request.GET.get("download") != "1"
+    dossier_personal_data_read(reader=request.user, dossier=dossier, fields=COMPONENT_FILE_FIELDS)
     return _file_response(component.file, component.filename or f"{dossier}-{position}", inline=inline)
 
 
@@ -212,6 +200,7 @@ def dossier_slip(request: HttpRequest, public_id: uuid.UUID, form: str) -> FileR
             slip = slip_render(dossier=dossier, form=form)
         except ApplicationError as error:
             raise Http404(str(error.message)) from None
+    dossier_personal_data_read(reader=request.user, dossier=dossier, fields=SLIP_FIELDS)
     return _file_response(slip.file, slip_filename(slip))
 
 
