@@ -10,12 +10,11 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.throttling import AnonRateThrottle
 
 from motcua.accounts import selectors, services
 from motcua.accounts.auth import api_auth
 from motcua.accounts.models import ApiToken, Role, RoleGrant, User
-from motcua.accounts.throttling import LoginThrottled, login_attempt
+from motcua.accounts.throttling import LoginThrottled, SignUpThrottled, login_attempt, sign_up_attempt
 from motcua.core.errors import NotFound
 from motcua.organizations.models import Unit
 
@@ -202,9 +201,15 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> Any:
     "/sign-up",
     response={201: SignUpOut},
     auth=None,
-    throttle=[AnonRateThrottle("20/h")],
     summary="Open a citizen account (confirmed through a link sent by e-mail)",
 )
 def sign_up(request: HttpRequest, payload: SignUpIn) -> Any:
+    """Rate-limited per client address together with the sign-up pages (429 with Retry-After)."""
+    try:
+        sign_up_attempt(request)
+    except SignUpThrottled as throttled:
+        response = JsonResponse(throttled.as_problem(), status=429)
+        response["Retry-After"] = str(throttled.retry_after)
+        return response
     user = services.citizen_sign_up(**payload.model_dump())
     return Status(201, {"email": user.email, "verification_sent": True})

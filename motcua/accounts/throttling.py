@@ -6,6 +6,10 @@ attempt within 300 s is refused), and per client IP, `MOTCUA["LOGIN_THROTTLE_PER
 a commune office shares one address). A successful sign-in clears the (identifier, IP) counter only, so
 that one known account cannot reset an address that is guessing others'.
 
+Self sign-up (the pages and `POST /api/v1/accounts/sign-up` share one counter) is limited per client IP,
+`MOTCUA["SIGN_UP_THROTTLE"]` ("20/3600"): every attempt counts, valid or not, since each valid one sends
+an e-mail and holds a personal ID number.
+
 The identifier may be a personal ID number: it is never logged, only a keyed hash of it (HMAC with the
 secret key, since the plain SHA-256 of a 12-digit number is quick to reverse).
 """
@@ -34,6 +38,7 @@ from motcua.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 DEFAULT_PER_IP_RATE = "30/300"
+DEFAULT_SIGN_UP_RATE = "20/3600"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,20 @@ class LoginThrottled(ApplicationError):
         self.retry_after = retry_after
 
 
+class SignUpThrottled(ApplicationError):
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        message = ngettext(
+            "Too many sign-up attempts from your address. Try again in %(count)d minute.",
+            "Too many sign-up attempts from your address. Try again in %(count)d minutes.",
+            minutes,
+        ) % {"count": minutes}
+        super().__init__(message, code="throttled", extra={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 def identifier_digest(identifier: str) -> str:
     """A keyed hash of what the person typed (username, e-mail or personal ID), safe to log."""
     return salted_hmac("motcua.accounts.login", identifier.strip().lower()).hexdigest()[:16]
@@ -86,26 +105,49 @@ def _counters(identifier: str, ip: str) -> list[tuple[str, Rate]]:
     ]
 
 
+def _window_left(key: str, rate: Rate) -> int:
+    """Whole seconds until the fixed window counted at `key` closes (at least 1)."""
+    until = cache.get(f"{key}:until") or (time.time() + rate.window)
+    return max(1, math.ceil(until - time.time()))
+
+
+def _count(key: str, rate: Rate) -> int:
+    """One more in the fixed window counted at `key`; the count so far in the window."""
+    # `add` only sets a missing key: the window opens at the first count and does not slide.
+    cache.add(f"{key}:until", time.time() + rate.window, timeout=rate.window)
+    cache.add(key, 0, timeout=rate.window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window closed between add and incr: open a new one
+        cache.set(f"{key}:until", time.time() + rate.window, timeout=rate.window)
+        cache.set(key, 1, timeout=rate.window)
+        return 1
+
+
 def retry_after(identifier: str, ip: str) -> int | None:
     """Seconds until the next attempt is allowed, or None if it is allowed now."""
-    waits = []
-    for key, rate in _counters(identifier, ip):
-        if cache.get(key, 0) >= rate.limit:
-            until = cache.get(f"{key}:until") or (time.time() + rate.window)
-            waits.append(max(1, math.ceil(until - time.time())))
+    waits = [
+        _window_left(key, rate) for key, rate in _counters(identifier, ip) if cache.get(key, 0) >= rate.limit
+    ]
     return max(waits) if waits else None
 
 
 def record_failure(identifier: str, ip: str) -> None:
     for key, rate in _counters(identifier, ip):
-        # `add` only sets a missing key: the window opens at the first failure and does not slide.
-        cache.add(f"{key}:until", time.time() + rate.window, timeout=rate.window)
-        cache.add(key, 0, timeout=rate.window)
-        try:
-            cache.incr(key)
-        except ValueError:  # the window closed between add and incr: open a new one
-            cache.set(f"{key}:until", time.time() + rate.window, timeout=rate.window)
-            cache.set(key, 1, timeout=rate.window)
+        _count(key, rate)
+
+
+def sign_up_attempt(request: HttpRequest) -> None:
+    """Count a sign-up attempt against the client's address; SignUpThrottled (429) beyond the limit."""
+    ip = client_ip(request)
+    exempt: list[str] = settings.MOTCUA.get("THROTTLE_EXEMPT_IPS", [])  # type: ignore[assignment]
+    if ip in exempt:
+        return
+    rate = Rate.parse(str(settings.MOTCUA.get("SIGN_UP_THROTTLE", DEFAULT_SIGN_UP_RATE)))
+    key = f"motcua:sign-up:ip:{ip}"
+    if _count(key, rate) > rate.limit:
+        logger.warning("sign_up_throttled", extra={"ip": ip})
+        raise SignUpThrottled(_window_left(key, rate))
 
 
 def reset(identifier: str, ip: str) -> None:

@@ -28,6 +28,7 @@ from motcua.accounts.forms import (
 )
 from motcua.accounts.links import password_reset_tokens, user_from_link_token
 from motcua.accounts.models import RoleGrant, User
+from motcua.accounts.throttling import SignUpThrottled, sign_up_attempt
 from motcua.core.errors import ApplicationError, NotFound
 
 PASSWORD_FIELDS = {"password": "password1"}
@@ -50,6 +51,13 @@ class LoginView(auth_views.LoginView):
 
 def _sign_up(request: HttpRequest, form_class: type, kind: str, sign_up: Any) -> HttpResponse:
     form = form_class(request.POST or None)
+    if request.method == "POST":
+        try:
+            sign_up_attempt(request)  # every attempt counts, per client address (pages and API together)
+        except SignUpThrottled as throttled:
+            form.is_valid()  # the form keeps what was typed
+            form.add_error(None, throttled.message)
+            return render(request, "accounts/sign_up.html", {"form": form, "kind": kind}, status=429)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "password2"}
         data["password"] = data.pop("password1")

@@ -245,10 +245,13 @@ MOTCUA = {
     "LOGIN_THROTTLE": os.environ.get("LOGIN_THROTTLE", "5/300"),  # attempts per seconds, per account and IP
     # failures per IP, whatever the account
     "LOGIN_THROTTLE_PER_IP": os.environ.get("LOGIN_THROTTLE_PER_IP", "30/300"),
+    # self sign-up attempts per IP (pages and API together), per seconds
+    "SIGN_UP_THROTTLE": os.environ.get("SIGN_UP_THROTTLE", "20/3600"),
     "TAX_CODE_CHECKSUM": env_bool("TAX_CODE_CHECKSUM", True),  # check the tax code's 10th digit (ADR 0005)
     "AT_RISK_WORKING_DAYS": int(os.environ.get("AT_RISK_WORKING_DAYS", "2")),  # dossiers at risk (issue 5)
     "LOOKUP_THROTTLE": os.environ.get("LOOKUP_THROTTLE", "20/60"),  # public lookups per IP, per seconds
-    "THROTTLE_EXEMPT_IPS": env_list("THROTTLE_EXEMPT_IPS", ""),  # not counted by the lookup throttle
+    # addresses the lookup and sign-up throttles do not count (the bench client)
+    "THROTTLE_EXEMPT_IPS": env_list("THROTTLE_EXEMPT_IPS", ""),
     # SMS gateway class for notifications to applicants (motcua/notifications/sms.py)
     "SMS_BACKEND": os.environ.get("SMS_BACKEND", "motcua.notifications.sms.ConsoleSmsBackend"),
     # The API's work-queue pages in the shared cache (motcua/dossiers/queue_cache.py): Redis only.
