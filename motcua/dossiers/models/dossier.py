@@ -334,9 +334,7 @@ class Dossier(models.Model):
         return derive_lookup_secret(self.public_id)
 
     def lookup_secret_matches(self, candidate: str) -> bool:
-        if not self.lookup_secret_hash or not candidate:
-            return False
-        return hmac.compare_digest(self.lookup_secret_hash, hash_lookup_secret(candidate.strip().upper()))
+        return lookup_secret_matches(self.lookup_secret_hash, candidate)
 
     def is_applicant(self, user: User | Any) -> bool:
         return bool(user is not None and user.is_authenticated and self.applicant_id == user.pk)
@@ -350,6 +348,13 @@ def derive_lookup_secret(public_id: uuid.UUID) -> str:
 
 def hash_lookup_secret(secret: str) -> str:
     return salted_hmac(_LOOKUP_HASH_SALT, secret, algorithm="sha256").hexdigest()
+
+
+def lookup_secret_matches(stored_hash: str, candidate: str) -> bool:
+    """Whether `candidate` (as typed: any case, spaces around) is the secret whose hash is `stored_hash`."""
+    if not stored_hash or not candidate:
+        return False
+    return hmac.compare_digest(stored_hash, hash_lookup_secret(candidate.strip().upper()))
 
 
 class DossierCodeSequence(models.Model):

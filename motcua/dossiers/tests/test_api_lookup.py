@@ -12,7 +12,9 @@ from django.test import Client
 from motcua.catalog.models import Procedure
 from motcua.dossiers import lookup as throttle
 from motcua.dossiers import services
+from motcua.dossiers.lookup import public_status, public_status_json
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.schemas import PublicStatusOut
 from motcua.dossiers.tests.api_support import BASE
 from motcua.dossiers.tests.helpers import World, at, counter_received
 
@@ -134,3 +136,36 @@ def test_a_lookup_without_a_code_is_a_422(forwarded: Dossier) -> None:
 
     assert answer.status_code == 422
     assert json.loads(answer.content)["fields"] == {"code": "Nội dung quá ngắn."}
+
+
+# The lookup is the busiest public request (docs/PERFORMANCE.md, "Public status lookup"): one round trip,
+# and an answer written out by hand that must stay what the schema documents.
+
+
+def test_a_lookup_is_one_query(forwarded: Dossier, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        answer = lookup(forwarded.code or "", forwarded.lookup_secret)
+
+    assert answer.status_code == 200
+
+
+def test_the_answer_is_what_the_schema_gives(world: World, forwarded: Dossier) -> None:
+    approved = services.dossier_approve(dossier=forwarded, actor=world.leader_a, at=at(7, 14))
+    status = public_status(code=approved.code or "", secret=forwarded.lookup_secret)
+
+    assert status is not None
+    assert public_status_json(status) == PublicStatusOut.model_validate(status).model_dump(mode="json")
+    assert [(step["name"], step["finished_at"]) for step in public_status_json(status)["steps_done"]] == [
+        ("Thẩm định hồ sơ", "2026-12-07T10:30:00+07:00"),
+        ("Phê duyệt kết quả", "2026-12-07T14:00:00+07:00"),
+    ]
+
+
+def test_a_dossier_without_steps_done_shows_none(world: World, procedure: Procedure) -> None:
+    dossier = counter_received(world, procedure, when=at(7, 9))
+
+    answer = lookup(dossier.code or "", dossier.lookup_secret)
+
+    assert answer.status_code == 200
+    assert answer.json()["steps_done"] == []
+    assert answer.json()["status"] == "processing"
