@@ -6,12 +6,18 @@ same `Idempotency-Key`; the retry gets the first answer, status and body, and ch
 - Keys are scoped to (user, route): the same key from two users, or on two dossiers, are two requests.
 - The first answer is kept 24 hours (`TTL`); the periodic task `idempotency_purge` deletes older rows.
 - The same key with another request (body or If-Match) is refused: 409 "idempotency_key_reused".
+- The claim, the action and its answer are one transaction: an action is never done without its answer
+  being kept, and a claim is never kept without its answer. An error the user can correct (a 4xx problem)
+  is the first answer too; an unexpected failure (500) rolls the claim back, so that a retry runs again.
+- A request that dies (a worker killed with -9, a server restart) leaves nothing: the database rolls its
+  transaction back when the connection drops, so the client's retry runs at once. (The fault test
+  tests/faults/test_server_killed.py found that a claim committed on its own blocked every retry for
+  the whole lease after a kill.)
 - Concurrent duplicates: the unique constraint on (user, route, key) lets one claim the key; the others
-  wait for its answer up to `WAIT_SECONDS`, then get 409 "idempotency_in_progress" (Retry-After: 1).
-- The answer is stored in the same transaction as the action, so an action is never done without its
-  answer being kept. An error the user can correct (a 4xx problem) is the first answer too; an unexpected
-  failure (500) releases the key, so that a retry runs again.
-- A claim whose request died (a killed worker) is taken over after `LEASE`.
+  wait on it until the first commits (then they answer its answer) or rolls back (then one runs).
+- A claim committed without an answer (written before claims shared the action's transaction) makes
+  duplicates wait up to `WAIT_SECONDS`, then answer 409 "idempotency_in_progress" (Retry-After: 1); it
+  is taken over after `LEASE`.
 
 Stored in the database rather than the cache: it holds across web workers and restarts.
 """
@@ -150,29 +156,31 @@ def idempotent(request: HttpRequest, perform: Callable[[], HttpResponse]) -> Htt
         return perform()
     route = f"{request.method} {request.path}"[:255]
     user = request.auth  # type: ignore[attr-defined]
+    refusal: ApplicationError | None = None
     try:
-        record, stored = _claim(user=user, route=route, key=key, fingerprint=fingerprint(request))
+        with transaction.atomic():
+            record, stored = _claim(user=user, route=route, key=key, fingerprint=fingerprint(request))
+            if record is None:
+                return _replay(stored)
+            try:
+                with transaction.atomic():
+                    response = perform()
+            except ApplicationError as error:
+                refusal = error
+                _store(record, status=error.status, body=json.dumps(error.as_problem()), headers={})
+            else:
+                _store(
+                    record,
+                    status=response.status_code,
+                    body=response.content.decode(),
+                    headers={name: response[name] for name in KEPT_HEADERS if name in response},
+                )
     except InProgress as error:
         busy = JsonResponse(error.as_problem(), status=error.status)
         busy["Retry-After"] = "1"
         return busy
-    if record is None:
-        return _replay(stored)
-    try:
-        with transaction.atomic():
-            response = perform()
-            _store(
-                record,
-                status=response.status_code,
-                body=response.content.decode(),
-                headers={name: response[name] for name in KEPT_HEADERS if name in response},
-            )
-    except ApplicationError as error:
-        _store(record, status=error.status, body=json.dumps(error.as_problem()), headers={})
-        raise
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        raise
+    if refusal is not None:
+        raise refusal
     return response
 
 
