@@ -52,6 +52,9 @@ class Report:
 
 Progress = Callable[[str, int, int], None]
 
+# From this many dossiers on, the plain indexes of the bulk tables are built after the load, not row by row.
+DEFER_INDEXES_FROM = 100_000
+
 
 def _assign_codes(
     world: World, player: Player, seed: int, count: int, progress: Progress
@@ -95,10 +98,13 @@ def generate(
     progress: Progress | None = None,
     jobs: int = 1,
     check_keys: bool = False,
+    defer_indexes: bool | None = None,
 ) -> Report:
     """Load `count` synthetic dossiers over `days` days up to `until`. Call it inside `transaction.atomic`:
     everything is written in the caller's transaction. `jobs` > 1 builds the batches in that many forked
-    processes (PostgreSQL). ValueError when the demo catalogue is missing."""
+    processes (PostgreSQL). `defer_indexes` (PostgreSQL; by default from `DEFER_INDEXES_FROM` dossiers on)
+    drops the plain indexes of the bulk tables for the load and builds them again at the end. ValueError
+    when the demo catalogue is missing."""
     report = progress or (lambda _phase, _done, _total: None)
     world = build_world(count=count, until=until, days=days)
     player = Player(world, seed)
@@ -106,6 +112,9 @@ def generate(
     writer = Writer()
     trusted = False if check_keys else writer.trust_keys()
     bases = writer.bases()
+    if defer_indexes is None:
+        defer_indexes = count >= DEFER_INDEXES_FROM
+    deferred = writer.defer_indexes() if defer_indexes else []
     batches = range(math.ceil(count / BATCH))
     if writer.postgres and jobs > 1:
         WORKER_STATE.update(player=player, seed=seed, count=count, codes=codes, bases=bases)
@@ -142,6 +151,7 @@ def generate(
             pool.close()
             pool.join()
         WORKER_STATE.clear()
+    writer.restore_indexes(deferred, report)
     writer.add_counters(counters)
     writer.raise_sequences(last_codes)
     writer.reset_sequences()

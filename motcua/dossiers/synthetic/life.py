@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import math
@@ -163,7 +162,6 @@ class Ids:
         return value
 
 
-@functools.lru_cache(maxsize=8192)
 def iso(moment: dt.datetime) -> str:
     return moment.isoformat()
 
@@ -560,13 +558,16 @@ class _LifeBuilder:
     ) -> dict[str, Any]:
         files = self.player.world.files
         reused = provenance == Provenance.REUSED
+        # Scattered over the pool (the same file in many dossiers, not the same files side by side).
+        file_id, sha256 = files[(self.pk * 7919 + position * 104729) % len(files)]
         return {
             "dossier_id": self.pk,
             "position": position,
             "required_document_id": document,
             "name": name,
             "provenance": provenance,
-            "file_id": None if reused else files[(self.pk + position) % len(files)],
+            "file_id": None if reused else file_id,
+            "_sha256": None if reused else sha256,
             "filename": "" if reused else "tai-lieu.pdf",
             "source_component_id": None,
             "reference": f"CSDLQGDC:{self.dossier['applicant_identifier']}" if reused else "",
@@ -582,7 +583,7 @@ class _LifeBuilder:
             "name": row["name"],
             "provenance": row["provenance"],
             "required_document": row["required_document_id"],
-            "sha256": None,
+            "sha256": row["_sha256"],
             "reused_from": None,
             "reference": row["reference"],
         }

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,6 @@ from motcua.dossiers.synthetic.life import (
     KEYS_PER_DOSSIER,
     Ids,
     Player,
-    iso,
 )
 from motcua.dossiers.synthetic.world import (
     BATCH,
@@ -59,6 +60,63 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _copy_text_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+    return str(value)
+
+
+def _copy_json(value: Any) -> str:
+    text = _dumps(value)  # JSON has no raw tab or newline; its escapes start with a backslash
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
+def _copy_datetime(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.datetime) else _copy_text_value(value)
+
+
+def _copy_bool(value: Any) -> str:
+    return ("t" if value else "f") if isinstance(value, bool) else _copy_text_value(value)
+
+
+def _copy_int(value: Any) -> str:
+    return str(value) if type(value) is int else _copy_text_value(value)
+
+
+def _copy_other(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return _copy_text_value(value)
+
+
+def _copy_value(convert: Callable[[Any], str], value: Any) -> str:
+    return "\\N" if value is None else convert(value)
+
+
+# How a value of each kind of field is written in COPY text (None is always `\N`).
+_COPY_CONVERTERS: dict[str, Callable[[Any], str]] = {
+    "JSONField": _copy_json,
+    "DateTimeField": _copy_datetime,
+    "BooleanField": _copy_bool,
+    "IntegerField": _copy_int,
+    "BigIntegerField": _copy_int,
+    "SmallIntegerField": _copy_int,
+    "PositiveIntegerField": _copy_int,
+    "PositiveSmallIntegerField": _copy_int,
+    "PositiveBigIntegerField": _copy_int,
+    "BigAutoField": _copy_int,
+    "AutoField": _copy_int,
+    "ForeignKey": _copy_int,
+    "CharField": _copy_text_value,
+    "TextField": _copy_text_value,
+}
+
+
 @dataclass(frozen=True)
 class Layout:
     """How the rows of one table are written: columns and the kind of each value."""
@@ -80,28 +138,24 @@ class Layout:
 
     def copy_text(self, rows: list[dict[str, Any]]) -> str:
         """The rows in PostgreSQL's COPY text format (backslash, tab, newline and return escaped)."""
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        lines = []
-        pairs = list(zip(self.names, self.kinds, strict=True))
-        for row in rows:
-            parts = []
-            for name, kind in pairs:
-                value = row[name]
-                if value is None:
-                    parts.append("\\N")
-                elif value is True or value is False:
-                    parts.append("t" if value else "f")
-                elif kind == "JSONField":
-                    text = dumps(value)  # JSON has no raw tab or newline; its escapes start with a backslash
-                    parts.append(text.replace("\\", "\\\\") if "\\" in text else text)
-                elif isinstance(value, str):
-                    parts.append(value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value)
-                elif isinstance(value, dt.datetime):
-                    parts.append(iso(value))
-                else:
-                    parts.append(str(value))
-            lines.append("\t".join(parts))
-        return "\n".join(lines) + "\n" if lines else ""
+        if not rows:
+            return ""
+        take = operator.itemgetter(*self.names)
+        converters = [_COPY_CONVERTERS.get(kind, _copy_other) for kind in self.kinds]
+        if len(converters) == 1:
+            convert = converters[0]
+            return "".join(f"{_copy_value(convert, row[self.names[0]])}\n" for row in rows)
+        lines = [
+            "\t".join(
+                [
+                    "\\N" if value is None else convert(value)
+                    for convert, value in zip(converters, take(row), strict=True)
+                ]
+            )
+            for row in rows
+        ]
+        lines.append("")
+        return "\n".join(lines)
 
     def values(self, rows: list[dict[str, Any]]) -> list[list[Any]]:
         """The rows as SQLite parameters (Django's own adaptations of dates, times and UUIDs)."""
@@ -224,6 +278,41 @@ class Writer:
         except DatabaseError:
             return False
         return True
+
+    def defer_indexes(self) -> list[tuple[str, str]]:
+        """PostgreSQL: drop the plain indexes of the bulk tables (not the primary keys, not the unique
+        indexes, not those backing a constraint) and return their names and definitions, for
+        `restore_indexes` to build them again once the rows are in: one sort per index instead of
+        maintaining some thirty indexes row by row. In the caller's transaction: a failure rolls the
+        drop back with the rows. The tables stay locked (ACCESS EXCLUSIVE) until the commit."""
+        if not self.postgres:
+            return []
+        tables = [model._meta.db_table for _name, model in TABLES]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                "WHERE t.relname = ANY(%s) AND t.relnamespace = to_regnamespace(current_schema())::oid "
+                "AND NOT x.indisunique AND NOT x.indisprimary AND x.indisvalid "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+                "ORDER BY t.relname, i.relname",
+                [tables],
+            )
+            deferred = [(str(name), str(definition)) for name, definition in cursor.fetchall()]
+            for name, _definition in deferred:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        return deferred
+
+    def restore_indexes(self, deferred: list[tuple[str, str]], progress: Any = None) -> None:
+        """Build again the indexes `defer_indexes` dropped, from their own definitions."""
+        if not deferred:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for number, (_name, definition) in enumerate(deferred, start=1):
+                cursor.execute(definition)
+                if progress is not None:
+                    progress("index", number, len(deferred))
 
     def write(self, batch: Batch) -> dict[str, int]:
         written: dict[str, int] = {}

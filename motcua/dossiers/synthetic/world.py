@@ -63,6 +63,7 @@ ORGANISATION_RATE = 0.12
 POOL_RATIO = 12
 POOL_MAX = 50_000
 SYNTHETIC = "synthetic"
+FILE_POOL = 1000  # distinct stored files of a large history
 BATCH = 5000
 
 # Columns of the per-dossier uniforms.
@@ -160,6 +161,7 @@ class Combo:
 
 
 Person = tuple[int, str, str, str, str, str]  # user id, name, identifier, address, phone, email
+StoredRef = tuple[int, str]  # stored file id, SHA-256
 
 
 @dataclass
@@ -168,7 +170,7 @@ class World:
     weights: np.ndarray
     citizens: list[Person]
     organisations: list[Person]
-    files: list[int]
+    files: list[StoredRef]
     start: dt.datetime
     until: dt.datetime
     days: int
@@ -259,13 +261,23 @@ def person_name(a: float, b: float, c: float) -> str:
     return f"{FAMILY[int(a * len(FAMILY))]} {MIDDLE[int(b * len(MIDDLE))]} {GIVEN[int(c * len(GIVEN))]}"
 
 
-def _files() -> list[int]:
-    """A few stored PDFs the synthetic components point at (content-addressed: stored once)."""
-    ids = []
-    for index in range(8):
-        content = b"%PDF-1.4\n% motcua synthetic component " + str(index).encode() + b"\n%%EOF\n"
-        ids.append(store_file(content=content, filename=f"synthetic-{index}.pdf", content_type=PDF).pk)
-    return ids
+def file_pool_size(count: int) -> int:
+    """How many distinct files the components of `count` dossiers point at: one per 100 dossiers, at
+    least 8, at most `FILE_POOL` (a province's forms and scans referenced many times)."""
+    return max(8, min(FILE_POOL, count // 100))
+
+
+def _files(size: int) -> list[StoredRef]:
+    """The stored PDFs the synthetic components point at, as (id, SHA-256): content-addressed, so each is
+    stored once however many components and runs reference it; 1 to 24 KB each."""
+    files = []
+    for index in range(size):
+        head = b"%PDF-1.4\n% motcua synthetic document " + str(index).encode() + b"\n"
+        padding = b"% " + b"motcua " * 146 + b"\n"  # 1 KB of comment lines
+        content = head + padding * (1 + index * 37 % 24) + b"%%EOF\n"
+        stored = store_file(content=content, filename=f"synthetic-{index}.pdf", content_type=PDF)
+        files.append((stored.pk, stored.sha256))
+    return files
 
 
 def _combo_weight(receiving: UnitInfo, competent: UnitInfo) -> float:
@@ -402,7 +414,7 @@ def build_world(*, count: int, until: dt.datetime, days: int) -> World:
         weights=cumulative,
         citizens=_pool("congdan", pool, "0269"),
         organisations=_pool("doanhnghiep", max(10, pool // 10), "269"),
-        files=_files(),
+        files=_files(file_pool_size(count)),
         start=until - dt.timedelta(days=days),
         until=until,
         days=days,

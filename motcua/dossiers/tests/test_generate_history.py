@@ -22,11 +22,13 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierStatusCounter,
     DossierStep,
+    StoredFile,
     SupplementRequest,
 )
 from motcua.dossiers.queues import queue_counts, work_queue
 from motcua.dossiers.synthetic import generate
-from motcua.dossiers.synthetic.rows import Layout
+from motcua.dossiers.synthetic.rows import TABLES, Layout, Writer
+from motcua.dossiers.synthetic.world import file_pool_size
 from motcua.dossiers.tests.helpers import Step, World, at, make_procedure, online_submitted
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +277,73 @@ def test_copy_text_escapes_what_postgresql_reads_as_control() -> None:
         "2026-12-18T16:00:00+07:00\n"
         "plain\t\\N\tf\t7\t\\N\n"
     )
+
+
+def _indexes() -> dict[str, dict[str, Any]]:
+    """Every index and constraint of the tables the generator loads, as the database describes them."""
+    found = {}
+    with connection.cursor() as cursor:
+        for _name, model in TABLES:
+            for name, info in connection.introspection.get_constraints(cursor, model._meta.db_table).items():
+                found[name] = {
+                    key: info.get(key)
+                    for key in ("columns", "primary_key", "unique", "index", "type", "orders")
+                }
+    return found
+
+
+def test_deferred_indexes_are_built_again_the_same(world: World, catalogue: list[Any]) -> None:
+    before = _indexes()
+    plain = sorted(
+        name
+        for name, info in before.items()
+        if info["index"] and not info["unique"] and not info["primary_key"]
+    )
+
+    with transaction.atomic():
+        writer = Writer()
+        deferred = writer.defer_indexes()
+        dropped = _indexes()
+        writer.restore_indexes(deferred)
+    report = load(200, seed=6, defer_indexes=True)
+
+    assert len(plain) > 20
+    assert sorted(name for name, _definition in deferred) == (
+        plain if connection.vendor == "postgresql" else []
+    )
+    assert set(dropped) == set(before) - {name for name, _definition in deferred}
+    assert _indexes() == before
+    assert report.dossiers == Dossier.objects.count() == 200
+
+
+def test_a_failed_load_keeps_the_indexes(world: World, catalogue: list[Any]) -> None:
+    before = _indexes()
+
+    with pytest.raises(RuntimeError, match="stop here"), transaction.atomic():
+        Writer().defer_indexes()
+        raise RuntimeError("stop here")
+
+    assert _indexes() == before
+
+
+def test_the_file_pool(world: World, catalogue: list[Any]) -> None:
+    report = load(600, seed=5)
+
+    files = dict(StoredFile.objects.values_list("id", "sha256"))
+    used = Counter(DossierComponent.objects.exclude(file=None).values_list("file_id", flat=True))
+    assert (file_pool_size(600), file_pool_size(20_000), file_pool_size(1_000_000)) == (8, 200, 1000)
+    assert len(files) == 8
+    assert set(used) == set(files)
+    assert sum(used.values()) == report.components - DossierComponent.objects.filter(file=None).count()
+    assert min(used.values()) > 10
+    # The events name each uploaded component's file by its SHA-256, as the services do.
+    created = DossierEvent.objects.filter(kind="created").values_list("dossier_id", "data")
+    named = {
+        (dossier_id, item["position"]): item["sha256"]
+        for dossier_id, data in created
+        for item in data["components"]
+    }
+    for dossier_id, position, file_id in DossierComponent.objects.filter(supplement_request=None).values_list(
+        "dossier_id", "position", "file_id"
+    ):
+        assert named[(dossier_id, position)] == (files[file_id] if file_id else None)

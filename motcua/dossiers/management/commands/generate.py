@@ -58,6 +58,13 @@ class Command(BaseCommand):
             action="store_true",
             help="keep PostgreSQL's foreign-key checks on (slower; by default they are skipped when allowed)",
         )
+        parser.add_argument(
+            "--indexes",
+            choices=["auto", "defer", "keep"],
+            default="auto",
+            help="PostgreSQL: build the plain indexes of the dossier tables after the load (defer) or keep "
+            "them up to date row by row (keep); auto defers from 100,000 dossiers on",
+        )
         parser.add_argument("--no-progress", action="store_true", help="do not draw the progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -93,6 +100,7 @@ class Command(BaseCommand):
                     progress=progress,
                     jobs=max(1, options["jobs"]),
                     check_keys=options["check_keys"],
+                    defer_indexes={"auto": None, "defer": True, "keep": False}[options["indexes"]],
                 )
         except ValueError as error:
             raise CommandError(f"{error}; load the demo first: motcua demo") from None
