@@ -425,6 +425,11 @@ class ExpectedDueOut(Schema):
     dues: list[DueOut]
 
 
+# The moments an expected-due question may name; beyond them the date arithmetic itself overflows.
+EARLIEST_SUBMISSION = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+LATEST_SUBMISSION = datetime.datetime(3000, 1, 1, tzinfo=datetime.UTC)
+
+
 @router.get("/{code}/expected-due", response=ExpectedDueOut, auth=None, summary="Expected return date")
 def expected_due(request: HttpRequest, code: str, query: Query[ExpectedDueQuery]) -> dict[str, Any]:
     """When the result is due for a dossier received at `submitted_at`, on each method of submission,
@@ -438,6 +443,10 @@ def expected_due(request: HttpRequest, code: str, query: Query[ExpectedDueQuery]
             fields={"submitted_at": _("Add the UTC offset, e.g. +07:00.")},
             status=422,
         )
+    if not EARLIEST_SUBMISSION <= start < LATEST_SUBMISSION:
+        # Converting year 1 or 9999 to local time overflows (a 500 schemathesis found).
+        message = _("Give a moment between the years 1900 and 2999, e.g. 2026-03-02T08:00:00+07:00.")
+        raise ApplicationError(message, code="out_of_range", fields={"submitted_at": message}, status=422)
     public = queries.public_version(procedure=procedure, at=start)
     units = queries.competent_units(version=public.version)
     unit = queries.chosen_unit(units, query.unit, fallback=procedure.owner_unit)

@@ -27,7 +27,8 @@ from motcua.catalog.models import (
 from motcua.catalog.permissions import EDITOR_ROLES
 from motcua.core.errors import ApplicationError, NotFound
 from motcua.organizations.models import PATH_STEP, Unit
-from motcua.worktime.selectors import calendar_for_unit, due_for
+from motcua.worktime.calendar import OutsideSpan
+from motcua.worktime.selectors import calendar_for_unit, due_for, outside_calendar
 
 
 def procedure_get(*, code: str) -> Procedure:
@@ -155,9 +156,12 @@ def procedure_expected_due(
     amount, time_unit = time_limit_of(version, channel)
     if version.cutoff_time is not None:
         calendar = calendar_for_unit(unit=unit)
-        day = calendar.add_working_days(start, 0, cutoff=version.cutoff_time)
-        if day != timezone.localtime(start, calendar.tz).date():
-            start = calendar.first_working_moment(datetime.combine(day, time(0), tzinfo=calendar.tz))
+        try:
+            day = calendar.add_working_days(start, 0, cutoff=version.cutoff_time)
+            if day != timezone.localtime(start, calendar.tz).date():
+                start = calendar.first_working_moment(datetime.combine(day, time(0), tzinfo=calendar.tz))
+        except (OutsideSpan, OverflowError):
+            raise outside_calendar() from None
     return due_for(
         start=start,
         amount=amount,

@@ -117,6 +117,17 @@ def month_grid(*, year: int) -> list[list[list[date | None]]]:
     ]
 
 
+def outside_calendar() -> ApplicationError:
+    """The refusal of a moment or deadline beyond the years the working calendar covers."""
+    return ApplicationError(
+        _(
+            "The deadline falls outside the years the working calendar covers; "
+            "ask an administrator to extend the calendar."
+        ),
+        code="outside_calendar",
+    )
+
+
 def due_for(
     *,
     start: datetime,
@@ -149,13 +160,7 @@ def due_for(
     try:
         return calendar.due(start, amount, time_unit, convention)
     except (OutsideSpan, OverflowError):
-        raise ApplicationError(
-            _(
-                "The deadline falls outside the years the working calendar covers; "
-                "ask an administrator to extend the calendar."
-            ),
-            code="outside_calendar",
-        ) from None
+        raise outside_calendar() from None
     except (TypeError, ValueError):
         raise ApplicationError(
             _("The amount is not valid for this unit of time."),

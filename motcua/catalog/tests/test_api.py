@@ -472,3 +472,21 @@ def test_the_procedures_are_in_the_openapi_document(client: Client) -> None:
         "/api/v1/procedures/{code}",
         "/api/v1/procedures/{code}/expected-due",
     } <= set(paths)
+
+
+@pytest.mark.parametrize(
+    "submitted_at", ["0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-12:00", "1899-12-31T23:59:59Z"]
+)
+def test_the_expected_due_refuses_a_moment_beyond_the_years_it_can_count(
+    catalogue: Catalogue, submitted_at: str
+) -> None:
+    # Found by schemathesis (tests/fuzz): converting year 1 to local time overflowed (a 500).
+    response = get(f"{API}/1.001193.000.00.00.H44/expected-due", submitted_at=submitted_at)
+
+    message = "Nhập thời điểm trong khoảng từ năm 1900 đến năm 2999, ví dụ 2026-03-02T08:00:00+07:00."
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "out_of_range",
+        "message": message,
+        "fields": {"submitted_at": message},
+    }

@@ -186,3 +186,17 @@ def test_each_commune_scopes_resolve_to_the_communes_of_the_province(province):
         province["vanphu"],
         province["thanhba"],
     ]
+
+
+def test_a_moment_beyond_the_calendar_with_a_cut_off_is_refused_not_a_crash(province, version_with):
+    version = version_with(time_limit_amount="1", time_limit_unit="working_days", methods=DIRECT_ONLY)
+    assert version.cutoff_time is not None
+
+    # Found by schemathesis (tests/fuzz): the cut-off path asked the calendar outside its span (a 500).
+    with pytest.raises(ApplicationError) as refused:
+        procedure_expected_due(version=version, unit=province["vanphu"], start=at(1990, 4, 29, 15, 1))
+
+    assert refused.value.code == "outside_calendar"
+    assert str(refused.value.message) == (
+        "Hạn xử lý rơi vào năm lịch làm việc chưa bao quát; đề nghị quản trị viên mở rộng lịch."
+    )
