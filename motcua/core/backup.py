@@ -363,8 +363,12 @@ def verify_archive(archive: Path) -> dict[str, Any]:
     does not match."""
     manifest = read_manifest(archive)
     problems = []
+    database_file = manifest["database"]["file"]
     for name, sha256, size in _manifest_files(manifest):
-        if name != manifest["database"]["file"] and not LOCAL_NAME.fullmatch(name):
+        expected = (
+            name in {POSTGRESQL_DUMP, SQLITE_COPY} if name == database_file else LOCAL_NAME.fullmatch(name)
+        )
+        if not expected:
             problems.append(_("%(name)s: not a content-addressed name.") % {"name": name})
             continue
         path = archive / name
