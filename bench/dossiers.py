@@ -3,6 +3,7 @@ work-queue endpoint's latency at 1 and 16 concurrent clients.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench .venv/bin/python bench/dossiers.py
     options: --dossiers 2000 --clients 8 --workers 3 --queue-requests 400 --generate 1000000
+             --skip-intake --queue-cache both|off|on --pages 10
 
 What it does, against the PostgreSQL database of DATABASE_URL (created when missing):
 1. Refuses a database holding data it did not put there: the bench claims an empty database with its own
@@ -25,7 +26,10 @@ What it does, against the PostgreSQL database of DATABASE_URL (created when miss
    processing (without generate: the bench's own specialist, whose queue holds the intakes above), page
    after page through the cursor, by 1 and by 16 clients, and prints p50/p95/p99 (target: p95 <= 100 ms
    at 16); with, as the reference measured in the same run, GET /api/v1/dossiers/queue/counts (the same
-   authentication and API stack, one indexed read of the counters).
+   authentication and API stack, one indexed read of the counters). `--queue-cache both` (the default)
+   measures twice, on a server without the page cache (QUEUE_CACHE=0: every page computed, "cold") and
+   on one with it (Redis; the first read of each page computes it, the next ones are hits, counted from
+   the X-Queue-Cache header).
 """
 
 import argparse
@@ -210,7 +214,7 @@ class Redis:
 class Server:
     """gunicorn serving motcua on a free local port."""
 
-    def __init__(self, workers: int, redis_url: str) -> None:
+    def __init__(self, workers: int, redis_url: str, *, queue_cache: bool = True) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -220,6 +224,8 @@ class Server:
             "LOG_LEVEL": "WARNING",
             "THROTTLE_EXEMPT_IPS": "127.0.0.1",
             "REDIS_URL": redis_url,
+            # the work-queue page cache (motcua/dossiers/queue_cache.py), on by default with Redis
+            "QUEUE_CACHE": "1" if queue_cache and redis_url else "0",
         }
         self.log = tempfile.NamedTemporaryFile(prefix="motcua-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -432,13 +438,30 @@ def busiest_specialist() -> Any:
     return max(grants, key=load).user
 
 
+def get_json(url: str, token: str) -> tuple[int, Any, str]:
+    """GET: status, JSON body and the X-Queue-Cache header ("hit" when the page came from the cache)."""
+    prepared = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(prepared, timeout=120) as response:  # our own server
+            return response.status, json.loads(response.read()), response.headers.get("X-Queue-Cache", "")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null"), ""
+
+
 def queue_latencies(
-    server: Server, token: str, clients: int, requests: int, pages: int, *, path: str = QUEUE_PATH
+    server: Server,
+    token: str,
+    clients: int,
+    requests: int,
+    pages: int,
+    *,
+    path: str = QUEUE_PATH,
+    hits: list[int] | None = None,
 ) -> list[float]:
     """Milliseconds per GET of the specialist's queue: each client reads the first page and follows
     `next_cursor` for up to `pages` pages, again and again, until it has made its share of requests.
     With `path=COUNTS_PATH`: the reference, the queue's counts (the same authentication and API stack,
-    one read of the counters)."""
+    one read of the counters). `hits` gets one entry per page served from the page cache."""
     latencies: list[float] = []
     per_client = max(1, requests // clients)
     base = f"{server.url}{path}"
@@ -448,10 +471,12 @@ def queue_latencies(
         while done < per_client:
             url = base if cursor is None else f"{base}&cursor={cursor}"
             start = time.perf_counter()
-            status, body = request("GET", url, token)
+            status, body, cache_state = get_json(url, token)
             latencies.append((time.perf_counter() - start) * 1000)
             if status != 200:
                 raise RuntimeError(f"queue answered {status}: {body}")
+            if hits is not None and cache_state == "hit":
+                hits.append(1)
             done, page = done + 1, page + 1
             cursor = body.get("next_cursor") if page < pages else None
             if cursor is None:
@@ -466,6 +491,42 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def measure_queue(
+    server: Server, args: argparse.Namespace, specialist: Any, token: str, total: int, *, cached: bool
+) -> None:
+    """The queue and the reference at 1 and 16 clients, on a server with or without the page cache."""
+    title = (
+        "WITH the page cache (warm after the first pass; hits counted)"
+        if cached
+        else "WITHOUT the page cache (cold: every page computed)"
+    )
+    print(
+        f"\nWork queue GET /api/v1/dossiers/queue?role=specialist as {specialist.username}, "
+        f"{total} dossiers in the database, {title}:"
+    )
+    print(
+        f"  {'GET':10} {'clients':>8} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'mean ms':>8} {'hits':>6} {'load avg':>9}"
+    )
+    for clients in (1, 16):
+        for name, path in (("queue", QUEUE_PATH), ("counts", COUNTS_PATH)):
+            hits: list[int] = []
+            latencies = queue_latencies(
+                server, token, clients, args.queue_requests, args.pages, path=path, hits=hits
+            )
+            p95 = percentile(latencies, 95)
+            verdict = ""
+            if clients == 16 and name == "queue":
+                verdict = "  target met" if p95 <= QUEUE_TARGET_MS else "  target missed"
+            load = os.getloadavg()[0]
+            print(
+                f"  {name:10} {clients:>8} {len(latencies):>9} {percentile(latencies, 50):8.1f} "
+                f"{p95:8.1f} {percentile(latencies, 99):8.1f} {statistics.fmean(latencies):8.1f} "
+                f"{len(hits) if name == 'queue' else '':>6} {load:9.2f}{verdict}"
+            )
+    print("  (counts: the reference in the same run, the same API stack reading one row per state)")
+
+
 # --- main ---------------------------------------------------------------------------------------------
 
 
@@ -478,6 +539,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10, help="pages followed through the cursor")
     parser.add_argument("--generate", type=int, default=1_000_000, help="dossiers for the queue part")
     parser.add_argument("--skip-intake", action="store_true", help="measure the queue only")
+    parser.add_argument(
+        "--queue-cache",
+        choices=("both", "off", "on"),
+        default="both",
+        help="the work queue without its page cache (cold: every page computed), with it, or both",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         sys.exit("bench/dossiers.py runs against PostgreSQL: set DATABASE_URL=postgres://…/motcua_bench")
@@ -521,28 +588,14 @@ def main() -> None:
             specialist = world["specialist"]
         specialist_token = token_for(specialist)
         total = dossier_total()
-        print(
-            f"\nWork queue GET /api/v1/dossiers/queue?role=specialist as {specialist.username}, "
-            f"{total} dossiers in the database:"
-        )
-        print(
-            f"  {'GET':10} {'clients':>8} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-            f"{'mean ms':>8}"
-        )
-        for clients in (1, 16):
-            for name, path in (("queue", QUEUE_PATH), ("counts", COUNTS_PATH)):
-                latencies = queue_latencies(
-                    server, specialist_token, clients, args.queue_requests, args.pages, path=path
-                )
-                p95 = percentile(latencies, 95)
-                verdict = ""
-                if clients == 16 and name == "queue":
-                    verdict = "  target met" if p95 <= QUEUE_TARGET_MS else "  target missed"
-                print(
-                    f"  {name:10} {clients:>8} {len(latencies):>9} {percentile(latencies, 50):8.1f} "
-                    f"{p95:8.1f} {percentile(latencies, 99):8.1f} {statistics.fmean(latencies):8.1f}{verdict}"
-                )
-        print("  (counts: the reference in the same run, the same API stack reading one row per state)")
+        modes = {"off": [False], "on": [True], "both": [False, True]}[args.queue_cache]
+        for cached in modes:
+            if cached and not redis.url:
+                print("\nno redis-server: the page cache is not measured (the workers must share it)")
+                continue
+            server.stop()
+            server = Server(args.workers, redis.url, queue_cache=cached)
+            measure_queue(server, args, specialist, specialist_token, total, cached=cached)
     finally:
         server.stop()
         redis.stop()

@@ -406,7 +406,7 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
         }
         for row in page.rows
     ]
-    return JsonResponse(
+    response = JsonResponse(
         {
             "items": items,
             "next_cursor": page.next_cursor,
@@ -414,6 +414,8 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
             "statuses": list(page.statuses),
         }
     )
+    response["X-Queue-Cache"] = "hit" if page.cached else "miss"  # what bench/dossiers.py counts
+    return response
 
 
 def _row_summary(
