@@ -518,8 +518,8 @@ class Worker:
             return
         item = self.rng.choice(body["items"])["dossier"]
         status, dossier = self.timed("dossier", 200, "GET", f"/api/v1/dossiers/{item['id']}", token=token)
-        if status != 200:
-            return
+        if status != 200 or dossier["version"] != item["version"]:
+            return  # another officer acted on it since the queue was read: this one moves on
         self.timed(
             action,
             200,
