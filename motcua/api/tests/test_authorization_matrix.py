@@ -37,7 +37,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from reportlab.pdfgen import canvas
@@ -63,6 +62,7 @@ from motcua.dossiers.tests.helpers import (
     make_user,
     pdf,
 )
+from motcua.testing.module_world import module_world
 
 SUBJECTS = ("anonymous", "owner", "citizen", "officer_b", "officer_a", "supervisor", "integrator")
 NOW = at(7, 15)
@@ -188,16 +188,9 @@ def build_matrix() -> Matrix:
 def matrix(django_db_setup: None, django_db_blocker: Any) -> Iterator[Matrix]:
     """Built once, inside a transaction that the module's end rolls back (each test's own transaction is
     a savepoint within it)."""
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timezone, "now", lambda: NOW)
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            cache.clear()
-            yield build_matrix()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        yield from module_world(django_db_blocker, build_matrix)
 
 
 @pytest.fixture(autouse=True)
