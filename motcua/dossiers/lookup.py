@@ -68,9 +68,11 @@ _TIMES = ("submitted_at", "received_at", "appointment_at", "resolved_at", "retur
 
 
 def _public_sql() -> str:
-    """One round trip: the dossier's public columns, its procedure and units, and one row per step done
-    (none: one row of NULLs). Plain SQL: the lookup is the busiest public request, and building this
-    query with the ORM cost three times what the database takes to answer it (docs/PERFORMANCE.md)."""
+    """One round trip: the dossier's public columns, its procedure's and units' names, and one row per
+    step done (none: one row of NULLs). Plain SQL: the lookup is the busiest public request, and building
+    it with the ORM cost three times what the database takes to answer it; the names are scalar
+    subqueries, not joins, because PostgreSQL plans a join of six tables on every call in more time than
+    it runs it (docs/PERFORMANCE.md, "Public status lookup")."""
 
     def table(model: Any) -> str:
         return str(model._meta.db_table)
@@ -78,21 +80,24 @@ def _public_sql() -> str:
     def column(model: Any, name: str) -> str:
         return str(model._meta.get_field(name).column)
 
+    def named(model: Any, field: str, key: str) -> str:
+        return f"(SELECT {field} FROM {table(model)} WHERE {model._meta.pk.column} = {key})"  # noqa: S608
+
     d, s = Dossier, DossierStep
     times = ", ".join(f"d.{column(d, name)}" for name in _TIMES)
-    done = f"s.{column(s, 'dossier')} = d.id AND s.{column(s, 'finished_at')} IS NOT NULL"
-    # Names from the models' metadata; the code is a parameter.
+    procedure, receiving, competent = (
+        f"d.{column(d, name)}" for name in ("procedure", "receiving_unit", "competent_unit")
+    )
+    done = f"s.{column(s, 'dossier')} = d.{d._meta.pk.column} AND s.{column(s, 'finished_at')} IS NOT NULL"
+    step_unit = f"s.{column(s, 'unit')}"
     secret = column(d, "lookup_secret_hash")
+    # Names from the models' metadata; the code is a parameter.
     return (
-        f"SELECT d.{column(d, 'code')}, d.{column(d, 'status')}, d.{secret}, "  # noqa: S608
-        f"{times}, p.code, p.name, ru.id, ru.name, cu.id, cu.name, "
-        f"s.{column(s, 'name')}, su.name, s.{column(s, 'finished_at')} "
-        f"FROM {table(d)} d "
-        f"JOIN {table(Procedure)} p ON p.id = d.{column(d, 'procedure')} "
-        f"JOIN {table(Unit)} ru ON ru.id = d.{column(d, 'receiving_unit')} "
-        f"JOIN {table(Unit)} cu ON cu.id = d.{column(d, 'competent_unit')} "
-        f"LEFT JOIN {table(s)} s ON {done} "
-        f"LEFT JOIN {table(Unit)} su ON su.id = s.{column(s, 'unit')} "
+        f"SELECT d.{column(d, 'code')}, d.{column(d, 'status')}, d.{secret}, {times}, "  # noqa: S608
+        f"{named(Procedure, 'code', procedure)}, {named(Procedure, 'name', procedure)}, "
+        f"{receiving}, {named(Unit, 'name', receiving)}, {competent}, {named(Unit, 'name', competent)}, "
+        f"s.{column(s, 'name')}, {named(Unit, 'name', step_unit)}, s.{column(s, 'finished_at')} "
+        f"FROM {table(d)} d LEFT JOIN {table(s)} s ON {done} "
         f"WHERE d.{column(d, 'code')} = %s ORDER BY s.{column(s, 'sequence')}"
     )
 
