@@ -377,6 +377,11 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        log = Path(self.log.name)
+        if log.exists() and log.stat().st_size == 0:
+            log.unlink()
+        elif log.exists():
+            print(f"  gunicorn's log: {log}")
 
 
 # --- the clients ------------------------------------------------------------------------------------------
