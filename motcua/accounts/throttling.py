@@ -8,7 +8,8 @@ that one known account cannot reset an address that is guessing others'.
 
 Self sign-up (the pages and `POST /api/v1/accounts/sign-up` share one counter) is limited per client IP,
 `MOTCUA["SIGN_UP_THROTTLE"]` ("20/3600"): every attempt counts, valid or not, since each valid one sends
-an e-mail and holds a personal ID number.
+an e-mail and holds a personal ID number. Requests for e-mailed links (password reset, a new
+confirmation link) are limited per client IP too, `MOTCUA["EMAIL_LINK_THROTTLE"]` ("10/3600").
 
 The identifier may be a personal ID number: it is never logged, only a keyed hash of it (HMAC with the
 secret key, since the plain SHA-256 of a 12-digit number is quick to reverse).
@@ -39,6 +40,7 @@ from motcua.core.errors import ApplicationError
 logger = logging.getLogger(__name__)
 DEFAULT_PER_IP_RATE = "30/300"
 DEFAULT_SIGN_UP_RATE = "20/3600"
+DEFAULT_EMAIL_LINK_RATE = "10/3600"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,20 @@ class SignUpThrottled(ApplicationError):
         message = ngettext(
             "Too many sign-up attempts from your address. Try again in %(count)d minute.",
             "Too many sign-up attempts from your address. Try again in %(count)d minutes.",
+            minutes,
+        ) % {"count": minutes}
+        super().__init__(message, code="throttled", extra={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+class EmailLinksThrottled(ApplicationError):
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        message = ngettext(
+            "Too many requests for e-mailed links from your address. Try again in %(count)d minute.",
+            "Too many requests for e-mailed links from your address. Try again in %(count)d minutes.",
             minutes,
         ) % {"count": minutes}
         super().__init__(message, code="throttled", extra={"retry_after": retry_after})
@@ -137,17 +153,36 @@ def record_failure(identifier: str, ip: str) -> None:
         _count(key, rate)
 
 
-def sign_up_attempt(request: HttpRequest) -> None:
-    """Count a sign-up attempt against the client's address; SignUpThrottled (429) beyond the limit."""
+def _attempt_wait(request: HttpRequest, *, scope: str, setting: str, default: str) -> int | None:
+    """Count one attempt of `scope` against the client's address: the seconds to wait when it is over
+    the limit `MOTCUA[setting]`, None when it may go on (exempt addresses are not counted)."""
     ip = client_ip(request)
     exempt: list[str] = settings.MOTCUA.get("THROTTLE_EXEMPT_IPS", [])  # type: ignore[assignment]
     if ip in exempt:
-        return
-    rate = Rate.parse(str(settings.MOTCUA.get("SIGN_UP_THROTTLE", DEFAULT_SIGN_UP_RATE)))
-    key = f"motcua:sign-up:ip:{ip}"
-    if _count(key, rate) > rate.limit:
-        logger.warning("sign_up_throttled", extra={"ip": ip})
-        raise SignUpThrottled(_window_left(key, rate))
+        return None
+    rate = Rate.parse(str(settings.MOTCUA.get(setting, default)))
+    key = f"motcua:{scope}:ip:{ip}"
+    if _count(key, rate) <= rate.limit:
+        return None
+    logger.warning(f"{scope.replace('-', '_')}_throttled", extra={"ip": ip})
+    return _window_left(key, rate)
+
+
+def sign_up_attempt(request: HttpRequest) -> None:
+    """Count a sign-up attempt against the client's address; SignUpThrottled (429) beyond the limit."""
+    wait = _attempt_wait(request, scope="sign-up", setting="SIGN_UP_THROTTLE", default=DEFAULT_SIGN_UP_RATE)
+    if wait is not None:
+        raise SignUpThrottled(wait)
+
+
+def email_link_attempt(request: HttpRequest) -> None:
+    """Count a request for an e-mailed link (password reset, a new confirmation link) against the
+    client's address; EmailLinksThrottled (429) beyond the limit, so that nobody floods a mailbox."""
+    wait = _attempt_wait(
+        request, scope="email-link", setting="EMAIL_LINK_THROTTLE", default=DEFAULT_EMAIL_LINK_RATE
+    )
+    if wait is not None:
+        raise EmailLinksThrottled(wait)
 
 
 def reset(identifier: str, ip: str) -> None:

@@ -28,7 +28,12 @@ from motcua.accounts.forms import (
 )
 from motcua.accounts.links import password_reset_tokens, user_from_link_token
 from motcua.accounts.models import RoleGrant, User
-from motcua.accounts.throttling import SignUpThrottled, sign_up_attempt
+from motcua.accounts.throttling import (
+    EmailLinksThrottled,
+    SignUpThrottled,
+    email_link_attempt,
+    sign_up_attempt,
+)
 from motcua.core.errors import ApplicationError, NotFound
 
 PASSWORD_FIELDS = {"password": "password1"}
@@ -96,8 +101,23 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/verify_email.html", {"error": None})
 
 
+def _email_link_throttled(request: HttpRequest, form: Any, template: str) -> HttpResponse | None:
+    """The page again with the throttle's message (429) when this address asked for too many links."""
+    if request.method != "POST":
+        return None
+    try:
+        email_link_attempt(request)
+    except EmailLinksThrottled as throttled:
+        form.is_valid()  # the form keeps what was typed
+        form.add_error(None, throttled.message)
+        return render(request, template, {"form": form}, status=429)
+    return None
+
+
 def verify_email_resend(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
+    if throttled := _email_link_throttled(request, form, "accounts/verify_email_resend.html"):
+        return throttled
     if request.method == "POST" and form.is_valid():
         services.email_verification_resend(email=form.cleaned_data["email"])
         return redirect("accounts:sign_up_done")
@@ -109,6 +129,8 @@ def verify_email_resend(request: HttpRequest) -> HttpResponse:
 
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
+    if throttled := _email_link_throttled(request, form, "accounts/password_reset.html"):
+        return throttled
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(email=form.cleaned_data["email"])
         return redirect("accounts:password_reset_done")

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "motcua.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -213,6 +214,9 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# A request body larger than this is refused (413) before any of it is read: the largest file the system
+# keeps (20 MB) plus room for the multipart envelope and the form fields.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(21 * 2**20)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 CSRF_FAILURE_VIEW = "motcua.core.views.csrf_failure"
@@ -247,10 +251,12 @@ MOTCUA = {
     "LOGIN_THROTTLE_PER_IP": os.environ.get("LOGIN_THROTTLE_PER_IP", "30/300"),
     # self sign-up attempts per IP (pages and API together), per seconds
     "SIGN_UP_THROTTLE": os.environ.get("SIGN_UP_THROTTLE", "20/3600"),
+    # requests for e-mailed links (password reset, new confirmation link) per IP, per seconds
+    "EMAIL_LINK_THROTTLE": os.environ.get("EMAIL_LINK_THROTTLE", "10/3600"),
     "TAX_CODE_CHECKSUM": env_bool("TAX_CODE_CHECKSUM", True),  # check the tax code's 10th digit (ADR 0005)
     "AT_RISK_WORKING_DAYS": int(os.environ.get("AT_RISK_WORKING_DAYS", "2")),  # dossiers at risk (issue 5)
     "LOOKUP_THROTTLE": os.environ.get("LOOKUP_THROTTLE", "20/60"),  # public lookups per IP, per seconds
-    # addresses the lookup and sign-up throttles do not count (the bench client)
+    # addresses the lookup, sign-up and e-mailed-link throttles do not count (the bench client)
     "THROTTLE_EXEMPT_IPS": env_list("THROTTLE_EXEMPT_IPS", ""),
     # SMS gateway class for notifications to applicants (motcua/notifications/sms.py)
     "SMS_BACKEND": os.environ.get("SMS_BACKEND", "motcua.notifications.sms.ConsoleSmsBackend"),

@@ -6,6 +6,7 @@
 - Sign-in: the 6th attempt within 300 s for one (account, address) is refused even with the right
   password; 30 failures from one address within 300 s stop it whatever the account.
 - Sign-up: 20 attempts per address per hour, the pages and the API together (every attempt counts).
+- E-mailed links (password reset, a new confirmation link): 10 requests per address per hour.
 """
 
 import time
@@ -14,12 +15,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from motcua.accounts.models import ApiToken, Role, User
 from motcua.accounts.services import api_token_create
-from motcua.accounts.tests.conftest import PASSWORD, Tree, make_staff
+from motcua.accounts.tests.conftest import PASSWORD, Tree, make_citizen, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,7 @@ def test_the_settings() -> None:
     assert settings.MOTCUA["LOGIN_THROTTLE"] == "5/300"
     assert settings.MOTCUA["LOGIN_THROTTLE_PER_IP"] == "30/300"
     assert settings.MOTCUA["SIGN_UP_THROTTLE"] == "20/3600"
+    assert settings.MOTCUA["EMAIL_LINK_THROTTLE"] == "10/3600"
 
 
 # --- sessions ---------------------------------------------------------------------------------------------
@@ -246,3 +249,51 @@ def test_the_sign_up_page_itself_is_not_counted(client: Client) -> None:
         assert client.get("/accounts/sign-up/", REMOTE_ADDR=IP).status_code == 200
 
     assert page_sign_up(client, 1).status_code == 302
+
+
+# --- e-mailed links (password reset, a new confirmation link) ---------------------------------------------
+
+LINKS_THROTTLED = (
+    "Địa chỉ của bạn đã yêu cầu gửi đường liên kết qua thư điện tử quá nhiều lần. "
+    "Vui lòng thử lại sau 60 phút."
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "done"),
+    [
+        ("/accounts/password-reset/", "/accounts/password-reset/sent/"),
+        ("/accounts/verify-email/resend/", "/accounts/sign-up/sent/"),
+    ],
+)
+def test_the_11th_request_for_an_emailed_link_in_an_hour_is_refused(
+    client: Client, page: str, done: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_citizen("congdan.an", verified=page == "/accounts/password-reset/")
+    email = {"email": "congdan.an@example.vn"}
+    for _ in range(10):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(page, email, REMOTE_ADDR=IP)
+        assert (response.status_code, response["Location"]) == (302, done)
+    assert len(mail.outbox) == 10
+
+    with django_capture_on_commit_callbacks(execute=True):
+        eleventh = client.post(page, email, REMOTE_ADDR=IP)
+
+    assert eleventh.status_code == 429
+    html = eleventh.content.decode()
+    assert LINKS_THROTTLED in html
+    assert 'value="congdan.an@example.vn"' in html
+    assert len(mail.outbox) == 10  # nothing more sent
+    assert client.post(page, email, REMOTE_ADDR="203.0.113.10").status_code == 302
+
+
+def test_password_reset_and_new_links_share_the_counter(client: Client) -> None:
+    for number in range(10):
+        page = "/accounts/password-reset/" if number % 2 else "/accounts/verify-email/resend/"
+        assert client.post(page, {"email": f"x{number}@example.vn"}, REMOTE_ADDR=IP).status_code == 302
+
+    assert (
+        client.post("/accounts/password-reset/", {"email": "y@example.vn"}, REMOTE_ADDR=IP).status_code == 429
+    )
+    assert client.get("/accounts/password-reset/", REMOTE_ADDR=IP).status_code == 200  # reading is free
