@@ -27,6 +27,7 @@ from motcua.documents.schemas import (
 )
 from motcua.documents.storage import signed_url, signed_url_seconds
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.privacy import DATA_STORE_FIELDS, dossier_personal_data_read
 from motcua.dossiers.selectors import dossier_get
 
 router = Router(auth=api_auth, tags=["documents"])
@@ -130,9 +131,12 @@ def dossier_candidates(
     if not dossier.applicant_identifier:
         return []
     store = services.data_store_of_dossier(dossier)
-    return [
+    items = [
         _out(item) for item in selectors.store_candidates(owner=store, document_type_code=query.document_type)
     ]
+    if items:  # an officer sees the applicant's papers: logged (ND 13/2023); the applicant is not
+        dossier_personal_data_read(reader=_user(request), dossier=dossier, fields=DATA_STORE_FIELDS)
+    return items
 
 
 @router.post(

@@ -26,6 +26,8 @@ DOSSIER_PERSONAL_FIELDS = (
 # A component's file (the applicant's documents) and a slip (Forms 01–07 name and address the applicant).
 COMPONENT_FILE_FIELDS = ("components",)
 SLIP_FIELDS = ("slips",)
+# The applicant's data store as the counter proposes it (titles, numbers, issuing bodies of their papers).
+DATA_STORE_FIELDS = ("data_store",)
 
 
 def dossier_personal_data_read(

@@ -2,10 +2,14 @@
 chain (who, which fields; never the data), as on the back-office page. The applicant reading their own
 dossier is not staff access and leaves no record; a refused read leaves none either."""
 
+import io
+
 import pytest
 from django.test import Client
+from reportlab.pdfgen import canvas
 
 from motcua.core.audit import audit_trail_of
+from motcua.documents.services import store_upload
 from motcua.dossiers.models import Dossier, DossierEvent, DossierSlip
 from motcua.dossiers.tests.api_support import BASE, Api, province_supervisor
 from motcua.dossiers.tests.helpers import PASSWORD, World, in_state, make_procedure, pdf
@@ -100,3 +104,32 @@ def test_the_back_office_downloads_are_logged(
 
     assert response.status_code == 200
     assert views(dossier) == [(world.specialist_a.pk, fields)]
+
+
+def test_an_officer_seeing_the_applicants_stored_papers_is_logged(world: World) -> None:
+    """The counter proposes the applicant's stored papers (titles, numbers, issuing bodies) for reuse."""
+    dossier = in_state(world, make_procedure(world), Dossier.Status.SUBMITTED)
+    store_upload(
+        actor=world.citizen,
+        content=real_pdf(),
+        filename="cccd.pdf",
+        title="Căn cước công dân",
+        document_type_code="CCCD",
+    )
+    url = f"/api/v1/documents/dossiers/{dossier.public_id}/candidates"
+
+    mine = Api(world.citizen).get(url, {"document_type": "CCCD"})
+    none = Api(world.intake_a).get(url, {"document_type": "GKS"})
+    theirs = Api(world.intake_a).get(url, {"document_type": "CCCD"})
+
+    assert [len(mine.body), len(none.body), len(theirs.body)] == [1, 0, 1]
+    assert views(dossier) == [(world.intake_a.pk, ["data_store"])]
+
+
+def real_pdf() -> bytes:
+    out = io.BytesIO()
+    sheet = canvas.Canvas(out)
+    sheet.drawString(100, 700, "CCCD")
+    sheet.showPage()
+    sheet.save()
+    return out.getvalue()
