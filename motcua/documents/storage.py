@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import ApplicationError
 from motcua.dossiers import storage as dossier_storage
 from motcua.dossiers.models import StoredFile
-from motcua.dossiers.storage import DOCX, JPEG, PDF, PNG, TIFF, sniff
+from motcua.dossiers.storage import DOCX, JPEG, PDF, PNG, TIFF, inflation_problem, sniff
 
 MB = 2**20
 # Size limits per type: a scanned multi-page PDF or TIFF may be large, a photo or a Word file less so.
@@ -93,6 +93,8 @@ def check_document(data: bytes, *, filename: str) -> Checked:
             % {"type": TYPE_NAMES[content_type], "max": limit // MB},
             filename,
         )
+    if content_type == PDF and (problem := inflation_problem(data, filename)) is not None:
+        raise problem
     pages = _page_count(data, content_type)
     if not pages:
         raise _problem(

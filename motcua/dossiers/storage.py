@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tempfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -69,6 +71,44 @@ def _problem(message: str, filename: str) -> ApplicationError:
     return ApplicationError(message, code="invalid_file", fields={"file": f"{filename}: {message}"})
 
 
+# A PDF's compressed streams may expand to at most this much (or INFLATION_RATIO times the file, if more):
+# a flate-compressed blank scan expands ~1000 times, a decompression bomb (1 MB → 1 GB) far more in total.
+INFLATION_FLOOR = 256 * 2**20
+INFLATION_RATIO = 32
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+_INFLATE_CHUNK = 16 * 1024
+
+
+def inflates_beyond(data: bytes, budget: int) -> bool:
+    """Whether the zlib (FlateDecode) streams of a PDF expand to more than `budget` bytes in all, measured
+    piecewise (never more than ~16 MB held at once) and stopping as soon as the budget is spent."""
+    view, total = memoryview(data), 0
+    for match in _STREAM_START.finditer(data):
+        inflater, position = zlib.decompressobj(), match.end()
+        while not inflater.eof and position < len(data):
+            try:
+                total += len(inflater.decompress(view[position : position + _INFLATE_CHUNK]))
+            except zlib.error:  # not a flate stream (a JPEG scan, plain text): nothing to measure
+                break
+            if total > budget:
+                return True
+            position += _INFLATE_CHUNK
+    return False
+
+
+def inflation_problem(data: bytes, filename: str) -> ApplicationError | None:
+    """The refusal of a PDF whose streams expand beyond the budget for its size (a decompression bomb)."""
+    if not inflates_beyond(data, max(INFLATION_FLOOR, INFLATION_RATIO * len(data))):
+        return None
+    return _problem(
+        _(
+            "The PDF file expands to far more data than a document of its size holds; "
+            "export or scan it again."
+        ),
+        filename,
+    )
+
+
 def store_file(*, content: bytes | IO[bytes], filename: str, content_type: str = "") -> StoredFile:
     """Store `content` (deduplicated by SHA-256) after checking its sniffed type and its size; an
     `ApplicationError` (code "invalid_file") says what is wrong. `content_type` is the client's claim:
@@ -104,6 +144,8 @@ def store_file(*, content: bytes | IO[bytes], filename: str, content_type: str =
                 % {"claimed": claimed, "actual": sniffed},
                 filename,
             )
+        if sniffed == PDF and (problem := inflation_problem(Path(temporary).read_bytes(), filename)):
+            raise problem
         sha256 = digest.hexdigest()
         name = _name_for(sha256)
         target = root / name
