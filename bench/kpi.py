@@ -1,30 +1,33 @@
 """The service index (QĐ 766) at the scale of a merged province: the index over HTTP, and `recompute`.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench_kpi .venv/bin/python bench/kpi.py
-    options: --dossiers 5000000 --base 100000 --requests 200 --workers 4 --clients 4 --recompute-jobs 2
-             --prepare-only (generate and copy, then stop) --skip-recompute (keep the counters)
+    options: --dossiers 5000000 --requests 200 --workers 4 --clients 4 --recompute-jobs 2
+             --existing (a database prepared already, e.g. by `motcua generate`: used as it is)
+             --prepare-only (generate, then stop) --skip-recompute (keep the counters)
 
-Against the PostgreSQL database of DATABASE_URL (created when missing):
-1. Refuses a database holding data it did not put there (it claims an empty one with its own table
-   `motcua_bench_kpi_claim`), migrates it and loads the demo (`motcua demo`: a province, its communes,
-   staff, procedures) that `motcua generate` draws its dossiers over.
-2. Tops the database up to `--base` dossiers with `motcua generate` (issue 5): a year of history up
-   to now, every dossier with the events, steps and components the services would have written, by COPY;
-   then to `--dossiers` with copies made in SQL (`replicate_to`: new keys, the same events, the commune
-   dossiers moved to added communes). A database kept from an earlier run is reused as it is
-   (generation is the slow part).
-3. `recompute` (motcua.kpi.recompute, `--recompute-jobs` processes folding): every KPI fact and counter
+Against the PostgreSQL database of DATABASE_URL:
+1. Without `--existing`: creates the database when missing, refuses one holding data it did not put there
+   (it claims an empty one with its own table `motcua_bench_kpi_claim`), migrates it, loads the demo
+   (`motcua demo`: a province, its communes, staff, procedures) and tops it up to `--dossiers` with
+   `motcua generate` (issue 5: a year of history up to now, every dossier with the events, steps and
+   components the services would have written). With `--existing` the database is used as it is (a
+   shared one prepared by `motcua generate`): the bench only adds its supervisor account and token and
+   fills the KPI tables (`recompute`).
+2. `recompute` (motcua.kpi.recompute, `--recompute-jobs` processes folding): every KPI fact and counter
    rebuilt from the dossier events, timed by phase; and, in the same run, one plain SQL aggregate over
    the dossiers table (received and on-time dossiers per competent unit, the naive way to compute 2.1),
    the best of three: the ratio of the two is what rebuilding the index from its source costs against
-   reading the dossiers once.
-4. Starts gunicorn (`--workers` sync workers, persistent connections) on a free port, as production
+   reading the dossiers once. The KPI tables are then vacuumed and analysed, as autovacuum would.
+3. Starts gunicorn (`--workers` sync workers, persistent connections) on a free port, as production
    does, and asks GET /api/v1/kpi/index with a bearer token of a province supervisor: the province and its
    busiest commune, for the running year (judged now: the facts of dossiers due today are read too) and
    for the previous year (closed), `--requests` times each after a warm-up, first by one client, then by
    `--clients` concurrent clients. The reference, measured in the same rounds: GET /api/v1/accounts/me
    with the same token (the same server, authentication and JSON, no KPI). Prints p50/p95/max and the
    ratio of each p95 to the reference's; the target is p95 <= 200 ms.
+
+The machine's load average is printed at each stage: on a shared machine it says what the figures are
+worth.
 """
 
 import argparse
@@ -55,12 +58,11 @@ django.setup()
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 CLAIM_TABLE = "motcua_bench_kpi_claim"
-STATE_TABLE = "motcua_bench_kpi_state"
 TARGET_MS = 200
 
 
@@ -113,118 +115,6 @@ def generate_to(target: int, jobs: int) -> float:
     return time.perf_counter() - started
 
 
-def state(key: str, value: int | None = None) -> int:
-    """A number the bench keeps in its database between runs (how many copies were made)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (key text PRIMARY KEY, value bigint NOT NULL)"
-        )
-        if value is not None:
-            cursor.execute(
-                f"INSERT INTO {STATE_TABLE} VALUES (%s, %s) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
-        cursor.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = %s", [key])
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-def extra_communes(count: int) -> list[int]:
-    """`count` communes added under the demo province (a merged province has about a hundred)."""
-    from motcua.organizations.models import Unit
-    from motcua.organizations.services import unit_create
-
-    province = Unit.objects.filter(parent__isnull=True, level=Unit.Level.PROVINCE).order_by("pk").first()
-    assert province is not None, "the demo province is missing"
-    have = list(
-        Unit.objects.filter(external_key__startswith="bench-kpi-").order_by("pk").values_list("pk", flat=True)
-    )
-    for number in range(len(have), count):
-        unit = unit_create(
-            name=f"Ủy ban nhân dân xã Bench {number + 1:03d}",
-            level=Unit.Level.COMMUNE,
-            kind=Unit.Kind.PEOPLES_COMMITTEE,
-            parent=province,
-        )
-        Unit.objects.filter(pk=unit.pk).update(external_key=f"bench-kpi-{number + 1:03d}")
-        have.append(unit.pk)
-    return have
-
-
-def dossier_columns() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'dossiers_dossier' "
-            "ORDER BY ordinal_position"
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def replicate_to(target: int, base: int, communes: list[int]) -> float:
-    """Copies of the generated dossiers, with their events, until the database holds `target` dossiers.
-
-    Copy j of a dossier gets new keys (id, public id, code `…-j`, code sequence + j·10⁵), keeps its
-    history (times, states, the same events with the same data), and is decided by one of the added
-    communes when the original was decided by a commune (departments keep theirs). Steps and components
-    are not copied: the index and the aggregate do not read them."""
-    copies = max(0, -(-target // base) - 1)
-    done = state("copies")
-    if done >= copies:
-        return 0.0
-    started = time.perf_counter()
-    columns = dossier_columns()
-    replaced = {
-        "id": "id + %(copy)s * %(id_step)s",
-        "public_id": "gen_random_uuid()",
-        "code": "CASE WHEN code IS NULL THEN NULL ELSE code || '-' || %(copy)s END",
-        "code_sequence": "code_sequence + %(copy)s * 100000",
-        "current_step_id": "NULL",
-        "competent_unit_id": (
-            "CASE WHEN competent_unit_id IN (SELECT id FROM organizations_unit WHERE level = 'commune') "
-            "THEN %(commune)s ELSE competent_unit_id END"
-        ),
-    }
-    select = ", ".join(replaced.get(column, column) for column in columns)
-    if not done:  # the key spaces of the copies, fixed by the originals (kept for a later run)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT max(id) FROM dossiers_dossier")
-            state("id_step", 10 ** len(str(cursor.fetchone()[0])))
-            cursor.execute("SELECT max(id) FROM dossiers_dossierevent")
-            state("event_step", 10 ** len(str(cursor.fetchone()[0])))
-    id_step, event_step = state("id_step"), state("event_step")
-    for copy in range(done + 1, copies + 1):
-        commune = communes[copy % len(communes)]
-        params = {"copy": copy, "id_step": id_step, "event_step": event_step, "commune": commune}
-        limit = min(base, target - copy * base)
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The copies reference rows that exist (units, procedures, the copied dossier): skip the
-            # foreign-key triggers, as `motcua generate` does.
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute(
-                f"INSERT INTO dossiers_dossier ({', '.join(columns)}) "
-                f"SELECT {select} FROM dossiers_dossier WHERE id < %(id_step)s ORDER BY id LIMIT {limit}",
-                params,
-            )
-            cursor.execute(
-                "INSERT INTO dossiers_dossierevent (id, dossier_id, sequence, kind, at, actor_id, "
-                "from_status, to_status, data, schema_version) SELECT e.id + %(copy)s * %(event_step)s, "
-                "e.dossier_id + %(copy)s * %(id_step)s, e.sequence, e.kind, e.at, e.actor_id, e.from_status, "
-                "e.to_status, e.data, e.schema_version FROM dossiers_dossierevent e "
-                "WHERE e.dossier_id IN (SELECT id FROM dossiers_dossier WHERE id < %(id_step)s ORDER BY id "
-                f"LIMIT {limit})",
-                params,
-            )
-            state("copies", copy)
-        print(f"  copy {copy}/{copies}: {time.perf_counter() - started:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        for table in ("dossiers_dossier", "dossiers_dossierevent"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
-    return time.perf_counter() - started
-
-
 def table_rows(table: str) -> int:
     """The planner's row estimate (exact after ANALYZE), not a COUNT over millions of rows."""
     with connection.cursor() as cursor:
@@ -233,9 +123,16 @@ def table_rows(table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def analyze() -> None:
+def analyze(tables: list[str]) -> None:
+    """VACUUM (ANALYZE) of the tables written in bulk, as autovacuum would (index-only scans need it)."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} ({os.cpu_count()} CPUs)"
 
 
 def plain_aggregate() -> tuple[float, int]:
@@ -376,13 +273,6 @@ def percentile(values: list[float], p: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--dossiers", type=int, default=5_000_000, help="dossiers in the database")
-    parser.add_argument(
-        "--base",
-        type=int,
-        default=100_000,
-        help="dossiers generated by `motcua generate`; the rest are copies",
-    )
-    parser.add_argument("--communes", type=int, default=100, help="communes added for the copies")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients of the second round")
@@ -391,41 +281,54 @@ def main() -> None:
     )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes of `generate`")
     parser.add_argument("--skip-recompute", action="store_true", help="keep the counters of an earlier run")
-    parser.add_argument("--prepare-only", action="store_true", help="generate and copy the dossiers; stop")
+    parser.add_argument("--prepare-only", action="store_true", help="generate the dossiers, then stop")
+    parser.add_argument(
+        "--existing", action="store_true", help="use the database as it is (prepared by `motcua generate`)"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         sys.exit("bench/kpi.py runs against PostgreSQL: set DATABASE_URL=postgres://…/motcua_bench_kpi")
 
-    from motcua.kpi.counters import DossierFact, ProcedureDayCounter, UnitDayCounter, UnitMonthCounter
+    from motcua.kpi.counters import (
+        COUNTER_MODELS,
+        DossierFact,
+        ProcedureDayCounter,
+        UnitDayCounter,
+        UnitMonthCounter,
+    )
     from motcua.kpi.recompute import recompute
 
-    ensure_database()
-    claim_database()
-    call_command("migrate", verbosity=0)
-    call_command("demo", if_empty=True, verbosity=0)
-    base = min(args.base, args.dossiers)
-    generated = generate_to(base, args.jobs)
-    copied = replicate_to(args.dossiers, base, extra_communes(args.communes))
-    analyze()
+    generated = 0.0
+    if not args.existing:
+        ensure_database()
+        claim_database()
+        call_command("migrate", verbosity=0)
+        call_command("demo", if_empty=True, verbosity=0)
+        generated = generate_to(args.dossiers, args.jobs)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE dossiers_dossier, dossiers_dossierevent")  # the row counts below
     dossiers = table_rows("dossiers_dossier")
     events = table_rows("dossiers_dossierevent")
     print(
-        f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} CPUs, "
-        f"{settings.DATABASES['default']['NAME']}: {dossiers:,} dossiers, {events:,} events"
-        + (f" (generated {base:,} in {generated:.0f} s)" if generated else "")
-        + (f" (copied in {copied:.0f} s)" if copied else "")
+        f"PostgreSQL {connection.pg_version // 10000}, {settings.DATABASES['default']['NAME']}: "
+        f"{dossiers:,} dossiers, {events:,} events"
+        + (f" (generated in {generated:.0f} s)" if generated else "")
+        + f"; {load()}",
+        flush=True,
     )
 
     if args.prepare_only:
         return
     report, wall = None, 0.0
     if not args.skip_recompute or not DossierFact.objects.exists():
-        print(f"recompute ({args.recompute_jobs} processes) ...", flush=True)
+        print(f"recompute ({args.recompute_jobs} processes) ... {load()}", flush=True)
         started = time.perf_counter()
         report = recompute(jobs=args.recompute_jobs)
         wall = time.perf_counter() - started
-        analyze()
+        print(f"recompute done in {wall:.1f} s; {load()}", flush=True)
+        analyze([DossierFact._meta.db_table, *(model._meta.db_table for model in COUNTER_MODELS)])
     aggregate, groups = plain_aggregate()
+    print(f"plain aggregate {aggregate:.2f} s; {load()}", flush=True)
 
     province, commune = province_and_busiest_commune()
     token = supervisor_token(province)
@@ -441,6 +344,7 @@ def main() -> None:
     try:
         reference_url = f"{server.url}/api/v1/accounts/me"
         for clients in (1, args.clients):
+            print(f"HTTP round, {clients} client(s): {load()}", flush=True)
             fetch(reference_url, token)
             reference = timed(reference_url, token, args.requests, clients)
             results.append(("reference: GET /api/v1/accounts/me", "", 0, 0.0, clients, reference))
@@ -451,6 +355,12 @@ def main() -> None:
                 received = next(i for i in body["indicators"] if i["id"] == "2.1")["denominator"]
                 timings = timed(url, token, args.requests, clients)
                 results.append((label, unit.name, received, body["total"], clients, timings))
+                print(
+                    f"  {label}, {clients} client(s): p50 {percentile(timings, 50):.1f} ms, "
+                    f"p95 {percentile(timings, 95):.1f} ms",
+                    flush=True,
+                )
+        print(f"HTTP rounds done: {load()}", flush=True)
     finally:
         server.stop()
 

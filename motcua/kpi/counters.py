@@ -323,8 +323,19 @@ def ledger_from_fact(fact: DossierFact) -> L.DossierLedger:
 def fact_values(ledger: L.DossierLedger) -> dict[str, Any]:
     """{attribute name: value} of the `DossierFact` row holding the ledger and the instants it implies."""
     late_at = ledger.late_at(accept_apology=False)
-    late_apology_at = ledger.late_at(accept_apology=True)
-    day = ledger.outcome_day
+    # Without an apology's appointment both judge against the original one (recompute calls this per
+    # dossier: what it saves counts).
+    late_apology_at = (
+        late_at if ledger.apology_appointment_at is None else ledger.late_at(accept_apology=True)
+    )
+    received_day = ledger.received_day
+
+    def day(moment: datetime | None) -> date | None:  # ledger.outcome_day, the receipt day read once
+        found = L.local_day(moment)
+        if found is None or received_day is None:
+            return found
+        return max(found, received_day)
+
     return {
         "dossier_id": ledger.dossier_id,
         "last_sequence": ledger.last_sequence,
@@ -332,7 +343,7 @@ def fact_values(ledger: L.DossierLedger) -> dict[str, Any]:
         "procedure_id": ledger.procedure_id,
         "channel": ledger.channel,
         "received_at": ledger.received_at,
-        "received_day": ledger.received_day,
+        "received_day": received_day,
         "clock_started_at": ledger.clock_started_at,
         "appointment_at": ledger.appointment_at,
         "apology_appointment_at": ledger.apology_appointment_at,

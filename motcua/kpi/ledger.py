@@ -61,6 +61,12 @@ END_KINDS: dict[str, EndState] = {
     "withdrawn": EndState.STOPPED,
     "refused_at_intake": EndState.REFUSED_AT_INTAKE,
 }
+# The event kinds `apply_event` reads: an event of any other kind (forwarded, sent back, reassigned, a
+# supplement asked at intake) only moves `last_sequence`, so `recompute` does not fetch it.
+FOLDED_KINDS = frozenset(
+    {"created", "submitted", "received", "resubmitted", "supplement_requested", "supplemented"}
+    | {"apologized", "returned", *END_KINDS}
+)
 # The keys of an event's data the fold reads (`apply_event`): `recompute` reads only these from the database.
 DATA_KEYS = ("appointment_at", "clock_started_at", "new_appointment", "method", "fees_due_vnd")
 COMPONENT_KINDS = frozenset({"created", "submitted", "resubmitted", "supplemented"})

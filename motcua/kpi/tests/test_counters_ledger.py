@@ -2,11 +2,13 @@
 (property test), and each event kind changes what it should."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from motcua.dossiers.models import DossierEvent
 from motcua.kpi import ledger as L
 from motcua.kpi.scoring import EndState, judge_on_time
 from motcua.worktime.calendar import TZ
@@ -154,3 +156,23 @@ def test_events_must_come_in_sequence():
     ledger = L.DossierLedger(dossier_id=1, unit_id=2, procedure_id=3, channel="1")
     with pytest.raises(ValueError, match="event 2 of dossier 1 after 0"):
         L.apply_event(ledger, sequence=2, kind="created", at=BASE, data={}, minutes_for=no_minutes)
+
+
+def test_the_kinds_the_fold_does_not_read_only_move_the_sequence():
+    # `recompute` fetches only `FOLDED_KINDS` (and each dossier's last event): any other kind must be a
+    # no-op of `apply_event`, whatever its data.
+    others = sorted(set(DossierEvent.Kind.values) - L.FOLDED_KINDS)
+    assert others == ["forwarded", "reassigned", "sent_back", "supplement_requested_at_intake"]
+    assert set(DossierEvent.Kind.values) >= L.FOLDED_KINDS
+    data = dict.fromkeys(L.DATA_KEYS, moment(5).isoformat()) | {
+        "method": "electronic",
+        "fees_due_vnd": 7,
+        "components": [{"position": 1, "provenance": "reused"}],
+    }
+    ledger = fold(
+        ("created", moment(0), {}), ("received", moment(1), {"appointment_at": moment(9).isoformat()})
+    )
+    for sequence, kind in enumerate(others, start=3):
+        before = replace(ledger, waits=list(ledger.waits), components=dict(ledger.components))
+        L.apply_event(ledger, sequence=sequence, kind=kind, at=moment(20), data=data, minutes_for=no_minutes)
+        assert replace(before, last_sequence=sequence) == ledger
