@@ -24,6 +24,11 @@ hold, and reads the few others by key (`_step_lanes`). Dossiers without a value 
 
 Counts per status come from `DossierStatusCounter` (kept by the services in the same transaction), never
 from a COUNT over the dossiers.
+
+The API reads its pages through `queue_rows`: the same walks, then the page's dossiers as plain values
+(`ROW_FIELDS`, no model objects), kept in the page cache of `motcua.dossiers.queue_cache` when it is on
+(Redis); the urgency is computed at each read from the rows' moments, never cached. The back-office
+pages call `work_queue` (model objects, uncached).
 """
 
 from __future__ import annotations
