@@ -483,9 +483,13 @@ def check_restored(manifest: dict[str, Any], *, alias: str = "default") -> Resto
         problems.append(_("The applied migrations differ from the backup's."))
     for name, _sha256, size in facts.local_files:
         path = media_root / name
-        if not LOCAL_NAME.fullmatch(name) or not path.is_file() or path.stat().st_size != size:
+        if not LOCAL_NAME.fullmatch(name) or not path.is_file():
             problems.append(
                 _("%(name)s: named by the database but missing from the storage.") % {"name": name}
+            )
+        elif path.stat().st_size != size:
+            problems.append(
+                _("%(name)s: its size differs from the one the database records.") % {"name": name}
             )
     executor = MigrationExecutor(connection)
     pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))

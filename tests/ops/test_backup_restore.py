@@ -294,6 +294,15 @@ def test_a_missing_or_damaged_stored_file_is_reported_and_the_rest_backed_up(wor
     assert manifest["problems"] == completed.stderr.strip().splitlines()[:2]
     assert sorted(entry["name"] for entry in manifest["files"]) == [names[0], *names[2:]]
     assert (archive / damaged).read_bytes() == b"%PDF-1.4 changed"
+    # Restored, it is flagged: the database names a file the storage lacks, and another of the wrong size.
+    target = _site(world.source.vendor, world.tmp / "target-partial", "motcua_ops_partial")
+    restored = target.motcua("restore", str(archive))
+    assert restored.returncode == 1
+    assert restored.stderr.strip().splitlines() == [
+        f"{damaged}: kích thước tệp khác với kích thước ghi trong cơ sở dữ liệu.",
+        f"{missing}: có trong cơ sở dữ liệu nhưng không có trong kho lưu trữ.",
+        "CommandError: Dữ liệu khôi phục không khớp với bản sao lưu: 2 lỗi, xem các dòng ở trên.",
+    ]
 
 
 def test_keep_deletes_the_oldest_backups_only(world: World) -> None:
@@ -305,3 +314,22 @@ def test_keep_deletes_the_oldest_backups_only(world: World) -> None:
     third = Path(output[0])
     assert output[-1] == f"Đã xóa bản sao lưu cũ: {first}"
     assert sorted(path.name for path in directory.iterdir()) == sorted([second.name, third.name, "notes.txt"])
+
+
+WRITE_AFTER_RESTORE = """
+from motcua.dossiers.models import StoredFile
+from motcua.dossiers.storage import store_file
+before = max(StoredFile.objects.values_list("pk", flat=True))
+stored = store_file(content=b"%PDF-1.4 written after the restore", filename="new.pdf")
+print(stored.pk > before, StoredFile.objects.count())
+"""
+
+
+def test_the_restored_site_takes_new_rows_after_the_restored_ones(world: World) -> None:
+    """The sequences (PostgreSQL) and AUTOINCREMENT counters (SQLite) came back with the data. Last in this
+    module: it writes to the restored site."""
+    files = world.source.row_counts()["dossiers_storedfile"]
+    assert world.restored.ok("shell", "-v", "0", "-c", WRITE_AFTER_RESTORE).split() == [
+        "True",
+        str(files + 1),
+    ]
