@@ -71,6 +71,11 @@ class Notification(models.Model):
                 condition=models.Q(status="failed"),
                 name="notification_to_retry",
             ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="pending"),
+                name="notification_to_send",
+            ),
         ]
 
     def __str__(self) -> str:

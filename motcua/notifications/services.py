@@ -4,7 +4,9 @@ Sending is at most once per (event, channel): the `Notification` row is written 
 before anything is sent, then claimed (`pending`/`failed` → `sending`) in its own transaction before the
 gateway is called. A failure marks it `failed`; `notifications_retry_due` retries it later, up to
 MAX_ATTEMPTS, then gives up (`abandoned`). A process that dies while sending leaves the row `sending`:
-it is not sent again (at most once), and it is visible to an administrator.
+it is not sent again (at most once), and it is visible to an administrator. A row still `pending`
+RETRY_DELAY after it was written lost its sending task (the worker was killed after the event's commit,
+as tests/faults/test_worker_killed.py does): `notifications_retry_due` sends it.
 """
 
 from __future__ import annotations
@@ -136,14 +138,21 @@ def notification_send(*, notification_id: int, now: dt.datetime | None = None) -
 
 
 def notifications_retry_due(*, now: dt.datetime | None = None) -> int:
-    """Send again the failed notifications whose last attempt is older than RETRY_DELAY. Returns how many
-    were sent now."""
+    """Send again the failed notifications whose last attempt is older than RETRY_DELAY, and send the
+    pending ones written longer than RETRY_DELAY ago (their task was lost). Returns how many were sent."""
     now = now or timezone.now()
-    due = list(
-        Notification.objects.filter(status=Notification.Status.FAILED, last_attempt_at__lt=now - RETRY_DELAY)
+    cutoff = now - RETRY_DELAY
+    failed = (
+        Notification.objects.filter(status=Notification.Status.FAILED, last_attempt_at__lt=cutoff)
         .order_by("last_attempt_at")
         .values_list("pk", flat=True)[:RETRY_BATCH]
     )
+    stranded = (
+        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:RETRY_BATCH]
+    )
+    due = [*failed, *stranded]
     return sum(notification_send(notification_id=pk, now=now) == Notification.Status.SENT for pk in due)
 
 

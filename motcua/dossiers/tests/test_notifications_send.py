@@ -261,6 +261,32 @@ def test_a_notification_being_sent_or_sent_is_not_sent_again(
     assert sms_outbox == []
 
 
+def test_a_notification_whose_sending_task_was_lost_is_sent_by_the_retry(
+    world: World, procedure: Any, sms_outbox: list[sms.SentSms]
+) -> None:
+    """A worker killed after the event's commit loses the queued sending task: the row stays `pending`
+    (found by tests/faults/test_worker_killed.py). The periodic retry sends it, once."""
+    dossier = counter_received(world, procedure, when=at(7, 9))
+    stranded = Notification.objects.create(
+        source_event="7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6",
+        kind="dossier.received",
+        channel="sms",
+        dossier=dossier,
+        recipient="0987654321",
+        body="Hồ sơ đã được tiếp nhận",
+    )
+    written = at(7, 9, 1)
+    Notification.objects.filter(pk=stranded.pk).update(created_at=written)
+
+    assert notifications_retry_due(now=written + RETRY_DELAY / 2) == 0
+    assert notifications_retry_due(now=written + RETRY_DELAY + dt.timedelta(seconds=1)) == 1
+    assert notifications_retry_due(now=written + RETRY_DELAY * 3) == 0
+
+    stranded.refresh_from_db()
+    assert (stranded.status, stranded.attempts) == ("sent", 1)
+    assert [(sent.to, sent.text) for sent in sms_outbox] == [("0987654321", "Hồ sơ đã được tiếp nhận")]
+
+
 def test_the_console_gateway_masks_the_number(capsys: Any) -> None:
     sms.ConsoleSmsBackend().send(to="0912345678", text="Hồ sơ đã được tiếp nhận")
 
