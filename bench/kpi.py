@@ -11,8 +11,8 @@ Against the PostgreSQL database of DATABASE_URL:
    (`motcua demo`: a province, its communes, staff, procedures) and tops it up to `--dossiers` with
    `motcua generate` (issue 5: a year of history up to now, every dossier with the events, steps and
    components the services would have written). With `--existing` the database is used as it is (a
-   shared one prepared by `motcua generate`): the bench only adds its supervisor account and token and
-   fills the KPI tables (`recompute`).
+   shared one prepared by `motcua generate`): the bench only migrates it, adds its supervisor account
+   and token and fills the KPI tables (`recompute`).
 2. `recompute` (motcua.kpi.recompute, `--recompute-jobs` processes folding): every KPI fact and counter
    rebuilt from the dossier events, timed by phase; and, in the same run, one plain SQL aggregate over
    the dossiers table (received and on-time dossiers per competent unit, the naive way to compute 2.1),
@@ -302,7 +302,8 @@ def main() -> None:
     if not args.existing:
         ensure_database()
         claim_database()
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # an existing database too: the indexes the index reads
+    if not args.existing:
         call_command("demo", if_empty=True, verbosity=0)
         generated = generate_to(args.dossiers, args.jobs)
     with connection.cursor() as cursor:
