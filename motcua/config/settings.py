@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.core.middleware.ContentSecurityPolicyMiddleware",
     "motcua.core.middleware.ApiProblemMiddleware",
+    "motcua.core.middleware.NulCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"

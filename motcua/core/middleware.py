@@ -4,7 +4,9 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import problem
@@ -92,3 +94,38 @@ class RequestSizeLimitMiddleware:
         else:
             response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuses (400) a request whose path, query string, JSON body or form fields hold a NUL character:
+    no text the system keeps may contain one, and PostgreSQL refuses it in any query, so it surfaced as a
+    500 (schemathesis found it on `/api/v1/procedures/{code}`). A body Django cannot parse is left for
+    the view to refuse as before."""
+
+    FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._holds_nul(request):
+            return self.get_response(request)
+        message = _("The request holds a NUL character, which no field may contain; remove it and try again.")
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse(problem("nul_character", message), status=400)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+    def _holds_nul(self, request: HttpRequest) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return True
+        if request.method in {"GET", "HEAD", "OPTIONS"}:
+            return False
+        try:
+            if request.content_type == "application/json":
+                return b"\x00" in request.body or b"\\u0000" in request.body
+            if request.content_type in self.FORM_TYPES:
+                return any("\x00" in value for _name, values in request.POST.lists() for value in values)
+        except (SuspiciousOperation, MultiPartParserError):
+            return False
+        return False
