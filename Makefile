@@ -36,7 +36,7 @@ run: setup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check motcua bench
+	$(VENV)/bin/ruff format --check motcua bench tests
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy $(MYPY_TARGETS)
