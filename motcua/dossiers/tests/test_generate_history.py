@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from motcua.dossiers import services
+from motcua.dossiers import services, synthetic
 from motcua.dossiers.deadlines import dossier_clock
 from motcua.dossiers.models import (
     Apology,
@@ -27,6 +27,8 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.queues import queue_counts, work_queue
 from motcua.dossiers.synthetic import generate
+from motcua.dossiers.synthetic import life as synthetic_life
+from motcua.dossiers.synthetic import rows as synthetic_rows
 from motcua.dossiers.synthetic.rows import TABLES, Layout, Writer
 from motcua.dossiers.synthetic.world import file_pool_size
 from motcua.dossiers.tests.helpers import Step, World, at, make_procedure, online_submitted
@@ -184,7 +186,11 @@ def test_the_services_go_on_from_where_the_history_stops(world: World, catalogue
     assert {item.dossier.receiving_unit_id for item in page.items} == {world.centre_a.pk}
 
 
-def test_same_seed_same_history_another_seed_another(world: World, catalogue: list[Any]) -> None:
+def test_same_seed_same_history_another_seed_another(
+    world: World, catalogue: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in (synthetic, synthetic_life, synthetic_rows):  # three batches, planned and built apart
+        monkeypatch.setattr(module, "BATCH", 100)
     histories = []
     for seed, jobs in ((11, 1), (11, 2), (12, 1)):  # PostgreSQL: the second builds in two processes
         with transaction.atomic():
