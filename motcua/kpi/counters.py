@@ -11,8 +11,10 @@
 - `UnitReceiptMonthCounter` and `UnitReceiptMonthDayCounter`: the same by month of receipt (outcome month,
   outcome day): the receipts of whole months (a year, a quarter, a month) from a few rows per unit and
   month.
-- `ProcessedEvent`: the dossier events already counted, written in the same transaction as the counters
-  (the outbox delivers at least once: a redelivered event counts once).
+- `ProcessedEvent`: the dossier events the consumer counted, written in the same transaction as the
+  counters (the outbox delivers at least once: a redelivered event counts once). `recompute` does not
+  write them: a fact's `last_sequence` says which events are counted, and the consumer folds only later
+  ones.
 
 Writes: `counters_add` applies the difference between a dossier's contributions before and after its new
 events to the five counter tables (one upsert statement each, rows touched in key order) and deletes rows
@@ -279,7 +281,7 @@ class DossierFact(models.Model):
 
 
 class ProcessedEvent(models.Model):
-    """A dossier event already counted (idempotence of the outbox consumer)."""
+    """A dossier event the outbox consumer counted (its idempotence; `recompute` leaves these as they are)."""
 
     event = models.OneToOneField(
         "dossiers.DossierEvent",

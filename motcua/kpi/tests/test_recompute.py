@@ -4,12 +4,13 @@ redeliveries. The counters also agree with the oracle that judges each dossier f
 
 import contextlib
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,12 +19,12 @@ from motcua.core.models import OutboxEvent
 from motcua.core.outbox import outbox_deliver_event
 from motcua.dossiers import services
 from motcua.dossiers.inputs import ComponentInput
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.tests.helpers import ITEMS, REASON, at, counter_received, make_procedure, uploaded
 from motcua.kpi import recompute as recompute_module
-from motcua.kpi.counters import UnitDayCounter, all_counter_rows, fact_rows
+from motcua.kpi.counters import COUNTER_MODELS, DossierFact, UnitDayCounter, all_counter_rows, fact_rows
 from motcua.kpi.facts import month_period, year_period
-from motcua.kpi.recompute import recompute
+from motcua.kpi.recompute import check_keys, recompute
 from motcua.kpi.tests.support import deliver, observed, oracle
 from motcua.worktime.calendar import TZ
 
@@ -105,6 +106,32 @@ def test_the_command(world, procedure):
     call_command("kpi", "recompute", stdout=out)
     assert "Đã tính lại từ 16 sự kiện của 3 hồ sơ" in out.getvalue()
     assert set(UnitDayCounter.objects.values_list("online", flat=True)) == {0}
+
+
+@pytest.mark.django_db
+def test_recompute_refuses_events_not_numbered_one_to_n(world, procedure):
+    # Only the kinds the fold reads are fetched, so the numbering is checked per dossier (count = last).
+    scenario(world, procedure)
+    last = DossierEvent.objects.order_by("-pk").first()
+    count = DossierEvent.objects.filter(dossier_id=last.dossier_id).count()
+    DossierEvent.objects.filter(pk=last.pk).update(sequence=count + 5)
+    expected = f"dossier {last.dossier_id}: {count} events numbered up to {count + 5}"
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        recompute()
+
+
+@pytest.mark.django_db
+def test_check_keys_finds_a_row_pointing_nowhere(world, procedure):
+    # What `recompute` runs before its commit when the per-row foreign-key triggers were skipped.
+    scenario(world, procedure)
+    deliver()
+    check_keys((DossierFact, *COUNTER_MODELS))
+    fact = DossierFact.objects.order_by("pk").first()
+    DossierFact.objects.filter(pk=fact.pk).update(unit_id=987654)
+    expected = "kpi_dossierfact.unit_id = 987654: no such organizations_unit row"
+    with pytest.raises(IntegrityError, match=re.escape(expected)):
+        check_keys((DossierFact, *COUNTER_MODELS))
+    DossierFact.objects.filter(pk=fact.pk).update(unit_id=fact.unit_id)  # the deferred checks at teardown
 
 
 # --- property test ------------------------------------------------------------------------------------
