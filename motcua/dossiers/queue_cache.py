@@ -16,7 +16,8 @@ A page read between a commit and its token change (the same request, before it a
 old one; a page read after the writer's answer never is. Only rows are cached: the urgency (due, left,
 late, at risk) is computed from them at each read. The supervisor's queue is never cached (its lanes
 are bounded by the clock). Writes that bypass the models' signals (the bulk `motcua generate`, SQL)
-must call `forget_everything()`.
+must call `forget_everything()`. If the cache fails just after a commit, the change is kept and logged,
+and pages of the old tokens may be served until they expire (PAGE_SECONDS).
 
 On by default when the cache is Redis (settings.MOTCUA["QUEUE_CACHE"], env QUEUE_CACHE): the local-memory
 cache is per process, and a token replaced in one process would not be seen by the others.
@@ -90,7 +91,8 @@ def forget(
     if everything:
         names.add(EVERYTHING)
     if names:
-        transaction.on_commit(lambda: _replace(names))
+        # robust: a cache that fails after the commit must not turn the committed change into an error
+        transaction.on_commit(lambda: _replace(names), robust=True)
 
 
 def forget_everything() -> None:
