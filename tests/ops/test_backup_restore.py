@@ -4,7 +4,8 @@ database and a new storage directory, and the restored system compared with the 
 The original is the demo province with 200 generated dossiers (`motcua demo`, `motcua generate`), built by
 the same commands an installation uses, each in its own process with production settings. SQLite always;
 PostgreSQL too when the suite runs on PostgreSQL (`DATABASE_URL=postgres://…`), in the databases
-`motcua_ops_source` and `motcua_ops_restore` of the same server.
+`motcua_ops_source_<pid>` and `motcua_ops_restore_<pid>` of the same server (the process id keeps
+parallel test processes apart; the databases are dropped when the module ends).
 """
 
 from __future__ import annotations
@@ -120,13 +121,26 @@ def _database_url(name: str) -> str:
     return f"{base}/{name}"
 
 
+CREATED: list[str] = []  # the PostgreSQL databases this process made, dropped when the module ends
+
+
 def _fresh_postgresql_database(name: str) -> str:
     import psycopg
 
+    name = f"{name}_{os.getpid()}"
     with psycopg.connect(_database_url("postgres"), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
+    CREATED.append(name)
     return _database_url(name)
+
+
+def _drop_created_databases() -> None:
+    import psycopg
+
+    with psycopg.connect(_database_url("postgres"), autocommit=True) as connection:
+        while CREATED:
+            connection.execute(f'DROP DATABASE IF EXISTS "{CREATED.pop()}" WITH (FORCE)')
 
 
 def _site(vendor: str, var: Path, database: str) -> Site:
@@ -168,6 +182,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     restore = restored.motcua("restore", str(archive))
     yield World(source, restored, archive, backup_stdout, restore, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
+    if vendor == "postgresql":
+        _drop_created_databases()
 
 
 def test_the_backup_holds_a_manifest_of_everything_it_copied(world: World) -> None:
