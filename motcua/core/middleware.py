@@ -99,8 +99,7 @@ class RequestSizeLimitMiddleware:
 class NulCharacterMiddleware:
     """Refuses (400) a request whose path, query string, JSON body or form fields hold a NUL character:
     no text the system keeps may contain one, and PostgreSQL refuses it in any query, so it surfaced as a
-    500 (schemathesis found it on `/api/v1/procedures/{code}`). A body Django cannot parse is left for
-    the view to refuse as before."""
+    500 (schemathesis found it on `/api/v1/procedures/{code}`)."""
 
     FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
@@ -108,12 +107,22 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self._holds_nul(request):
-            return self.get_response(request)
-        message = _("The request holds a NUL character, which no field may contain; remove it and try again.")
+        try:
+            holds_nul = self._holds_nul(request)
+        except (SuspiciousOperation, MultiPartParserError):
+            # A body Django cannot parse (a part header over its limit, too many fields): once parsed here,
+            # the view would see it empty, so the 400 Django gives it is answered now.
+            body = status_problem(400)
+        else:
+            if not holds_nul:
+                return self.get_response(request)
+            body = problem(
+                "nul_character",
+                _("The request holds a NUL character, which no field may contain; remove it and try again."),
+            )
         if request.path.startswith(API_PREFIX):
-            return JsonResponse(problem("nul_character", message), status=400)
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+            return JsonResponse(body, status=400)
+        return HttpResponse(body["message"], status=400, content_type="text/plain; charset=utf-8")
 
     def _holds_nul(self, request: HttpRequest) -> bool:
         query = request.META.get("QUERY_STRING", "")
@@ -121,11 +130,8 @@ class NulCharacterMiddleware:
             return True
         if request.method in {"GET", "HEAD", "OPTIONS"}:
             return False
-        try:
-            if request.content_type == "application/json":
-                return b"\x00" in request.body or b"\\u0000" in request.body
-            if request.content_type in self.FORM_TYPES:
-                return any("\x00" in value for _name, values in request.POST.lists() for value in values)
-        except (SuspiciousOperation, MultiPartParserError):
-            return False
+        if request.content_type == "application/json":
+            return b"\x00" in request.body or b"\\u0000" in request.body
+        if request.content_type in self.FORM_TYPES:
+            return any("\x00" in value for _name, values in request.POST.lists() for value in values)
         return False
