@@ -361,8 +361,10 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                status, _body = Client(self.port).call("GET", "/healthz")
-                if status == 200:
+                status, body = Client(self.port).call("GET", "/healthz")
+                if status == 503:  # up, but says what is wrong (e.g. a migration not applied yet)
+                    print(f"  warning: /healthz answers 503: {body}")
+                if status in {200, 503}:
                     return
             except OSError:
                 if self.process.poll() is not None:
