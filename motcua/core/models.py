@@ -156,6 +156,23 @@ class AuditRecord(models.Model):
         return hashlib.sha256(self.canonical_content()).hexdigest()
 
 
+# The outbox kinds that call for a slip (motcua.dossiers.slips.services.SLIP_OUTBOX_KINDS, derived from the
+# forms each dossier event issues; a test keeps the two equal): the catch-up of lost slips reads their recent
+# rows through a partial index. Written out here because this app does not import the dossiers app.
+SLIP_OUTBOX_KINDS = (
+    "dossier.received",
+    "dossier.supplement_requested_at_intake",
+    "dossier.supplement_requested",
+    "dossier.refused_at_intake",
+    "dossier.apologized",
+    "dossier.stopped",
+    "dossier.withdrawn",
+    "dossier.rejected",
+    "dossier.returned",
+    "dossier.intake_guidance",
+)
+
+
 class OutboxEvent(models.Model):
     """An event written in the same transaction as the change it reports; delivered at least once."""
 
@@ -188,6 +205,12 @@ class OutboxEvent(models.Model):
                 name="core_outbox_undelivered_idx",
             ),
             models.Index(fields=["aggregate_type", "aggregate_id"], name="core_outbox_aggregate_idx"),
+            # The slips' catch-up: the recent events of the kinds that call for a slip.
+            models.Index(
+                fields=["kind", "created_at"],
+                condition=models.Q(kind__in=SLIP_OUTBOX_KINDS),
+                name="core_outbox_slip_kinds_idx",
+            ),
         ]
 
     def __str__(self) -> str:

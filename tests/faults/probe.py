@@ -5,6 +5,7 @@
     python -m tests.faults.probe counter N      N counter intakes through the services (events to consume)
     python -m tests.faults.probe consumers      what the outbox consumers made of those events
     python -m tests.faults.probe redeliver      the periodic re-delivery, now, for every undelivered event
+    python -m tests.faults.probe catch_up       the slips' periodic catch-up, now, for every missing slip
 
 Each prints one JSON line. The environment (DATABASE_URL, MOTCUA_VAR_DIR, MEDIA_ROOT…) is the one the
 harness gives every process of the installation, so this sees what the server and the worker see.
@@ -156,6 +157,7 @@ def consumers() -> dict[str, Any]:
         "notification_status": dict(Counter(Notification.objects.values_list("status", flat=True))),
         "notified_events": Notification.objects.values("source_event").distinct().count(),
         "slips": dict(Counter(DossierSlip.objects.values_list("form", flat=True))),
+        "slip_events": DossierSlip.objects.order_by().values("event").distinct().count(),
     }
 
 
@@ -172,6 +174,19 @@ def redeliver() -> dict[str, Any]:
     return {"delivered": delivered, "notifications_sent": notifications_retry_due(now=later)}
 
 
+def catch_up() -> dict[str, Any]:
+    """The slips' periodic catch-up, now, for every slip still missing (its task died with the worker)."""
+    from django.utils import timezone
+
+    from motcua.dossiers.slips.services import CATCH_UP_DELAY, slips_catch_up
+
+    later = timezone.now() + CATCH_UP_DELAY + dt.timedelta(seconds=1)
+    issued = 0
+    while count := slips_catch_up(now=later):
+        issued += count
+    return {"slips_issued": issued}
+
+
 def main() -> None:
     django.setup()
     command, *args = sys.argv[1:]
@@ -181,6 +196,7 @@ def main() -> None:
         "counter": lambda: counter(int(args[0])),
         "consumers": consumers,
         "redeliver": redeliver,
+        "catch_up": catch_up,
     }[command]()
     sys.stdout.write(json.dumps(result, default=str) + "\n")
 

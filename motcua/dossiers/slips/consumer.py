@@ -2,7 +2,8 @@
 
 Registered when the dossiers app is ready. The consumer runs inside the outbox delivery's transaction;
 the task is queued when that transaction commits and issues the slips in its own (idempotent on the
-event: `DossierSlip` is unique per (event, form), so a redelivered event issues nothing twice).
+event: `DossierSlip` is unique per (event, form), so a redelivered event issues nothing twice). A task lost
+with a killed worker is stood in for by the periodic catch-up (`services.slips_catch_up`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from motcua.core.models import OutboxEvent
 from motcua.core.outbox import register_consumer
 from motcua.dossiers.events import OUTBOX_PREFIX
 from motcua.dossiers.models import DossierEvent
-from motcua.dossiers.slips.services import FORMS_BY_KIND
+from motcua.dossiers.slips.services import FORMS_BY_KIND, INTAKE_GUIDANCE
 from motcua.dossiers.slips.tasks import slips_issue_for_event, slips_issue_for_intake_note
-
-INTAKE_GUIDANCE = OUTBOX_PREFIX + "intake_guidance"
 
 
 def on_dossier_event(event: OutboxEvent) -> None:
