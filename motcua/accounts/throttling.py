@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 
 from motcua.accounts.models import User
 from motcua.accounts.permissions import APPLICANT_KINDS
-from motcua.core.context import normalize_ip
+from motcua.core.context import client_address
 from motcua.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -104,8 +104,9 @@ def identifier_digest(identifier: str) -> str:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, as the audit trail records it (motcua.core.context: X-Forwarded-For is not trusted)."""
-    return normalize_ip(request.META.get("REMOTE_ADDR")) or "unknown"
+    """The client's address as the audit trail records it (`motcua.core.context.client_address`: behind a
+    trusted proxy, from X-Forwarded-For), "unknown" without one."""
+    return client_address(request) or "unknown"
 
 
 def _counters(identifier: str, ip: str) -> list[tuple[str, Rate]]:

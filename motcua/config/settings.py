@@ -263,6 +263,8 @@ MOTCUA = {
     "LOOKUP_THROTTLE": os.environ.get("LOOKUP_THROTTLE", "20/60"),  # public lookups per IP, per seconds
     # addresses the lookup, sign-up and e-mailed-link throttles do not count (the bench client)
     "THROTTLE_EXEMPT_IPS": env_list("THROTTLE_EXEMPT_IPS", ""),
+    # reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client (core/context.py)
+    "TRUSTED_PROXIES": env_list("TRUSTED_PROXIES", ""),
     # SMS gateway class for notifications to applicants (motcua/notifications/sms.py)
     "SMS_BACKEND": os.environ.get("SMS_BACKEND", "motcua.notifications.sms.ConsoleSmsBackend"),
     # The API's work-queue pages in the shared cache (motcua/dossiers/queue_cache.py): Redis only.
