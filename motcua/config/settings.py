@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The public status lookup, answered before the session, CSRF and authentication it does not use.
+    "motcua.dossiers.middleware.PublicLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "motcua.core.middleware.RequestSizeLimitMiddleware",

@@ -798,6 +798,9 @@ def tracking_book(request: HttpRequest, query: Query[TrackingBookQuery]) -> Http
 # --- public status lookup -----------------------------------------------------------------------------
 
 
+# motcua.dossiers.middleware.PublicLookupMiddleware calls this view first, before the session, CSRF and
+# authentication middleware it does not need; what it cannot answer reaches it here
+# (test_lookup_fast_path.py keeps the two answers equal).
 @router.post("/lookup", auth=None, response={200: PublicStatusOut}, summary="Public status lookup")
 def lookup(request: HttpRequest, payload: LookupIn) -> Any:
     """Anyone with the code and the 6-character secret printed on Form 01 sees the status, the
