@@ -2,8 +2,10 @@
 
 `store_document` checks what a document must be beyond what `motcua.dossiers.storage` checks (the same
 sniffer, `sniff`, reused): only PDF, JPEG, PNG, TIFF and DOCX; a size limit per type; a PDF that opens and
-an image whose header tells the truth; the page count. With `STORAGE_BACKEND=s3` the bytes go to the
-S3-compatible bucket (django-storages) under the same content-addressed name; locally they go through
+an image whose header tells the truth; the page count, read by walking the PDF page tree with a bounded
+budget (`pdf_page_count`: at most `MAX_PDF_PAGES` pages, `MAX_PAGE_TREE_DEPTH` levels, no node reached
+twice), so that a small hostile file cannot make the check costly. With `STORAGE_BACKEND=s3` the bytes go
+to the S3-compatible bucket (django-storages) under the same content-addressed name; locally they go through
 `motcua.dossiers.storage.store_file`. Files are served only through permission-checked views or a
 short-lived signed URL (`signed_url`).
 """
@@ -36,6 +38,11 @@ TYPE_NAMES = {PDF: "PDF", TIFF: "TIFF", JPEG: "JPEG", PNG: "PNG", DOCX: "DOCX"}
 S3 = "s3"
 PKCS12 = "application/x-pkcs12"
 SIGNED_URL_SALT = "motcua.documents.file"
+# Bounds of the page-tree walk (`pdf_page_count`): a scanned dossier document has tens of pages, a real page
+# tree is a few levels deep (a balanced tree of 10,000 pages needs about 5); every node is visited once.
+MAX_PDF_PAGES = 10_000
+MAX_PAGE_TREE_DEPTH = 64
+MAX_PAGE_TREE_NODES = 2 * MAX_PDF_PAGES + MAX_PAGE_TREE_DEPTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +57,54 @@ def _problem(message: str, filename: str) -> ApplicationError:
     return ApplicationError(message, code="invalid_file", fields={"file": f"{filename}: {message}"})
 
 
+class TooManyPages(Exception):
+    """The PDF page tree holds more than `MAX_PDF_PAGES` pages."""
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """The number of pages of a PDF, counted by walking its page tree from the catalog, or None when the
+    tree is not a tree: a node reached twice (a cycle, or a node shared to multiply the pages), deeper than
+    `MAX_PAGE_TREE_DEPTH`, a kid that is not a reference to a dictionary. Raises `TooManyPages` as soon as
+    the walk passes `MAX_PDF_PAGES` pages, so the work is bounded whatever the file claims; the /Count
+    entries are not trusted (a file may lie in them) and not read. Parser errors propagate."""
+    from pypdf import PdfReader  # noqa: PLC0415 (heavy import, only when checking a PDF)
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject  # noqa: PLC0415
+
+    catalog = PdfReader(io.BytesIO(data), strict=False).trailer["/Root"]
+    if not isinstance(catalog, DictionaryObject):
+        return None
+    stack: list[tuple[Any, int]] = [(catalog.raw_get("/Pages"), 0)]
+    seen: set[tuple[int, int]] = set()
+    pages = 0
+    while stack:
+        reference, depth = stack.pop()
+        if not isinstance(reference, IndirectObject) or depth > MAX_PAGE_TREE_DEPTH:
+            return None
+        key = (reference.idnum, reference.generation)
+        if key in seen or len(seen) >= MAX_PAGE_TREE_NODES:
+            return None
+        seen.add(key)
+        node = reference.get_object()
+        if not isinstance(node, DictionaryObject):
+            return None
+        if "/Kids" not in node:
+            pages += 1
+            if pages > MAX_PDF_PAGES:
+                raise TooManyPages
+            continue
+        kids = node["/Kids"]
+        if not isinstance(kids, ArrayObject) or len(stack) + len(kids) > MAX_PAGE_TREE_NODES:
+            return None
+        stack.extend((kid, depth + 1) for kid in kids)
+    return pages
+
+
 def _page_count(data: bytes, content_type: str) -> int | None:
-    """The number of pages, or None when the file does not open as what its header says."""
+    """The number of pages, or None when the file does not open as what its header says. Raises
+    `TooManyPages` for a PDF of more than `MAX_PDF_PAGES` pages."""
     try:
         if content_type == PDF:
-            from pypdf import PdfReader  # noqa: PLC0415 (heavy import, only when checking a PDF)
-
-            return len(PdfReader(io.BytesIO(data), strict=False).pages)
+            return pdf_page_count(data)
         if content_type == DOCX:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 archive.getinfo("word/document.xml")
@@ -68,6 +116,8 @@ def _page_count(data: bytes, content_type: str) -> int | None:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             return int(getattr(image, "n_frames", 1))
+    except TooManyPages:
+        raise
     except Exception:  # noqa: BLE001 (any parser failure means the same thing: the file does not open)
         return None
 
@@ -95,7 +145,14 @@ def check_document(data: bytes, *, filename: str) -> Checked:
         )
     if content_type == PDF and (problem := inflation_problem(data, filename)) is not None:
         raise problem
-    pages = _page_count(data, content_type)
+    try:
+        pages = _page_count(data, content_type)
+    except TooManyPages:
+        raise _problem(
+            _("The PDF file has more than %(max)d pages; split it into several files.")
+            % {"max": MAX_PDF_PAGES},
+            filename,
+        ) from None
     if not pages:
         raise _problem(
             _("The file looks like %(type)s but cannot be opened; it is damaged, scan or export it again.")
