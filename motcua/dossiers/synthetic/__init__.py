@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from motcua.dossiers import queue_cache
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierComponent, DossierEvent, DossierStep
 from motcua.dossiers.synthetic.life import Player
@@ -188,6 +189,7 @@ def _generate(
     writer.add_counters(counters)
     writer.raise_sequences(last_codes)
     writer.reset_sequences()
+    queue_cache.forget_everything()  # the rows went in by COPY, past the signals that forget cached pages
     ordered = sorted(codes.values(), key=lambda code: (code[1], code[0], code[2]))
     return Report(
         dossiers=totals[Dossier._meta.db_table],

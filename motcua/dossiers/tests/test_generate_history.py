@@ -25,7 +25,7 @@ from motcua.dossiers.models import (
     StoredFile,
     SupplementRequest,
 )
-from motcua.dossiers.queues import queue_counts, work_queue
+from motcua.dossiers.queues import queue_counts, queue_rows, work_queue
 from motcua.dossiers.synthetic import generate
 from motcua.dossiers.synthetic import life as synthetic_life
 from motcua.dossiers.synthetic import rows as synthetic_rows
@@ -353,3 +353,26 @@ def test_the_file_pool(world: World, catalogue: list[Any]) -> None:
         "dossier_id", "position", "file_id"
     ):
         assert named[(dossier_id, position)] == (files[file_id] if file_id else None)
+
+
+def test_a_load_forgets_the_cached_queue_pages_when_it_commits(
+    world: World, catalogue: list[Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The rows go in by COPY, past the signals that forget cached work-queue pages (queue_cache)."""
+    from django.core.cache import cache
+
+    settings.MOTCUA = {**settings.MOTCUA, "QUEUE_CACHE": True}
+    cache.clear()
+    queue_rows(user=world.intake_a, role="intake_officer", now=UNTIL)
+    assert queue_rows(user=world.intake_a, role="intake_officer", now=UNTIL).cached is True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load(50, seed=5)
+    page = queue_rows(user=world.intake_a, role="intake_officer", now=UNTIL)
+
+    assert page.cached is False
+    assert (
+        len(page.rows)
+        == Dossier.objects.filter(receiving_unit=world.commune_a, status=Dossier.Status.SUBMITTED).count()
+    )
+    cache.clear()
