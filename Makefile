@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist); the suite is independent per process. A file runs in one process
-# (--dist loadfile), so that a module-wide world (authorisation matrix, CSRF crawl, backups) is built once.
+# Test processes (pytest-xdist); the suite is independent per process. Keep xdist's default scheduling:
+# it keeps pytest-django's order (transactional tests last in each process); --dist loadfile does not.
 PYTEST_WORKERS ?= 2
 # Modules that mypy checks (ratcheted: add a module once it passes).
 MYPY_TARGETS ?= motcua
@@ -44,7 +44,7 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(PY) manage.py i18n compile
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
