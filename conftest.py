@@ -14,11 +14,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     targets…) after they flush the database, so that no test depends on which test ran before it."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        wants_transaction = marker is not None and marker.kwargs.get("transaction")
-        if wants_transaction and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(
-                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
-            )
+        fixtures = getattr(item, "fixturenames", ())
+        # A test is transactional by its marker, or by asking for `transactional_db` or `live_server`.
+        by_fixture = "transactional_db" in fixtures or "live_server" in fixtures
+        wants_transaction = (marker is not None and marker.kwargs.get("transaction")) or by_fixture
+        if not wants_transaction or (marker is not None and "serialized_rollback" in marker.kwargs):
+            continue
+        args, kwargs = (marker.args, dict(marker.kwargs)) if marker is not None else ((), {})
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
 
 
 @pytest.fixture(scope="session")
