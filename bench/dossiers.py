@@ -36,8 +36,6 @@ import argparse
 import importlib.util
 import json
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,6 +60,7 @@ import django  # noqa: E402
 django.setup()
 
 import psycopg  # noqa: E402
+from _support import Redis, free_port  # noqa: E402  (bench/ is the script's own folder on sys.path)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -172,43 +171,6 @@ def dossier_total() -> int:
 
 
 # --- the server -----------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Redis:
-    """A throw-away redis-server (no persistence) on a free port, when the machine has one: the cache and
-    the task queue of a production installation (REDIS_URL)."""
-
-    def __init__(self) -> None:
-        self.url = ""
-        self.process: subprocess.Popen[bytes] | None = None
-        binary = shutil.which("redis-server")
-        if binary is None:
-            return
-        port = free_port()
-        self.process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    self.url = f"redis://127.0.0.1:{port}/0"
-                    return
-            time.sleep(0.1)
-        self.stop()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 class Server:

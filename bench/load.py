@@ -54,7 +54,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -78,6 +77,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _support import Redis, free_port  # noqa: E402  (bench/ is the script's own folder on sys.path)
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
@@ -289,42 +289,6 @@ def prepare(lookups: int) -> Plan:
 
 
 # --- the server -------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Redis:
-    """A throw-away redis-server (no persistence) on a free port, when the machine has one."""
-
-    def __init__(self) -> None:
-        self.url = ""
-        self.process: subprocess.Popen[bytes] | None = None
-        binary = shutil.which("redis-server")
-        if binary is None:
-            return
-        port = free_port()
-        self.process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    self.url = f"redis://127.0.0.1:{port}/0"
-                    return
-            time.sleep(0.1)
-        self.stop()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 class Server:
