@@ -9,7 +9,7 @@ to the session: revoked, expired, unknown tokens and tokens of deactivated accou
 
 import hmac
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -31,22 +31,58 @@ class TokenRefused(ApplicationError):
     status = 401
 
 
+def _token_sql() -> str:
+    """The owner's columns and the token's (as `token_*` extras) of the token with a given prefix."""
+    token: Any = ApiToken._meta
+    user: Any = User._meta
+
+    def column(name: str) -> str:
+        return f"t.{token.get_field(name).column} AS token_{name}"
+
+    names = ("id", "key_hash", "expires_at", "revoked_at", "last_used_at")
+    extras = ", ".join(column(name) for name in names)
+    return (
+        f"SELECT u.*, {extras} FROM {token.db_table} t "  # noqa: S608 (names from the models' metadata)
+        f"JOIN {user.db_table} u ON u.{user.pk.column} = t.{token.get_field('owner').column} "
+        f"WHERE t.{token.get_field('prefix').column} = %s"
+    )
+
+
+_TOKEN_SQL = ""
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """An extra column's moment: PostgreSQL gives it aware, SQLite naive in UTC (as the ORM reads it)."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, UTC)
+
+
 def user_for_token(raw: str) -> User:
-    """The owner of a valid bearer token; TokenRefused (401) otherwise."""
+    """The owner of a valid bearer token; TokenRefused (401) otherwise.
+
+    One raw query (the owner as a model with its fields converted, the token's columns as extras): every
+    API request makes it, and built by the ORM it cost three times what the database takes to answer it.
+    """
+    global _TOKEN_SQL  # noqa: PLW0603 (built once per process, after the models are ready)
+    _TOKEN_SQL = _TOKEN_SQL or _token_sql()
     match = _TOKEN.match(raw or "")
-    token = ApiToken.objects.select_related("owner").filter(prefix=match["prefix"]).first() if match else None
-    if token is None or not hmac.compare_digest(token.key_hash, ApiToken.hash_token(raw)):
+    owner: Any = next(iter(User.objects.raw(_TOKEN_SQL, [match["prefix"]])), None) if match else None
+    if owner is None or not hmac.compare_digest(owner.token_key_hash, ApiToken.hash_token(raw)):
         raise TokenRefused(_("The API token is not valid."), code="invalid_token")
     now = timezone.now()
-    if token.revoked_at is not None:
+    if owner.token_revoked_at is not None:
         raise TokenRefused(_("The API token was revoked; ask for a new one."), code="token_revoked")
-    if token.expires_at <= now:
+    expires = _aware(owner.token_expires_at)
+    if expires is None or expires <= now:
         raise TokenRefused(_("The API token has expired; create a new one."), code="token_expired")
-    if not token.owner.is_active:
+    if not owner.is_active:
         raise TokenRefused(_("The API token is not valid."), code="invalid_token")
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.owner
+    last_used = _aware(owner.token_last_used_at)
+    if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=owner.token_id).update(last_used_at=now)
+    user: User = owner
+    return user
 
 
 class BearerTokenAuth(HttpBearer):

@@ -48,7 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
-from motcua.accounts.permissions import has_role, units_where
+from motcua.accounts.permissions import has_role, unit_ids_where
 from motcua.catalog.models import ProcessStep, StepScope
 from motcua.core.errors import ApplicationError, PermissionDenied
 from motcua.dossiers.deadlines import at_risk_minutes
@@ -214,7 +214,7 @@ def _require_role(user: Any, role: str) -> None:
 def _unit_ids(user: Any, *roles: str) -> list[int]:
     """The units where `user` holds one of `roles`, as values (the planner estimates a list better than a
     subquery)."""
-    return list(units_where(user, *roles).values_list("pk", flat=True))
+    return unit_ids_where(user, *roles)
 
 
 def _threshold(now: dt.datetime, minutes: int) -> dt.datetime:
@@ -879,5 +879,5 @@ def queue_counts(*, user: Any, role: str) -> dict[str, int]:
         if role == Role.INTAKE_OFFICER
         else DossierStatusCounter.Part.COMPETENT
     )
-    unit_ids = list(units_where(user, role).values_list("pk", flat=True))
+    unit_ids = _unit_ids(user, role)
     return status_counts(unit_ids=unit_ids, part=part)

@@ -1,0 +1,35 @@
+"""Django's Redis cache, with one `redis.Redis` client per connection pool instead of one per operation.
+
+Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call, and each build
+fills a table of about eighty response callbacks: measured at about a quarter of a millisecond of CPU per
+call, over half a millisecond for a work-queue page read from the cache (two or three calls). A
+`redis.Redis` is safe to share between threads (each command borrows a connection from the pool), and
+redis-py's pool replaces its connections after a fork, so one client per pool suffices.
+
+    CACHES = {"default": {"BACKEND": "motcua.core.cache.RedisCache", "LOCATION": "redis://..."}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache.backends import redis as django_redis
+
+
+class RedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # not in the stubs
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))  # type: ignore[attr-defined]
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = RedisCacheClient
