@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -33,7 +34,7 @@ from django.core import signing
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -381,20 +382,21 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
             order=query.order,
             after=query.cursor,
             limit=query.limit,
+            shape=_queue_dossier,
         )
     except ApplicationError as error:
         if "after" in error.fields:  # the selector's name for what the API calls `cursor`
             error.fields["cursor"] = error.fields.pop("after")
         raise
     tz = timezone.get_current_timezone()
-    labels = {status: str(label) for status, label in Dossier.Status.choices}
+    labels = _status_labels(translation.get_language())
 
     def iso(value: dt.datetime | None) -> str | None:  # `local_iso` without a time-zone lookup per value
         return value.astimezone(tz).isoformat() if value is not None else None
 
     items = [
         {
-            "dossier": _row_summary(row.values, iso, labels),
+            "dossier": {**row.shaped, "status_label": labels[row.values["status"]]},
             "lane": row.lane,
             "urgency": {
                 "due_at": iso(row.urgency.due_at),
@@ -418,15 +420,25 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
     return response
 
 
-def _row_summary(
-    row: dict[str, Any], iso: Callable[[dt.datetime | None], str | None], labels: dict[str, str]
-) -> dict[str, Any]:
-    """`schemas.summary` from a queue row's values (`queues.ROW_FIELDS`) instead of a model object."""
+@functools.cache
+def _status_labels(language: str | None) -> dict[str, str]:
+    """The statuses' labels in a language (the view runs with the request's language active)."""
+    return {status: str(label) for status, label in Dossier.Status.choices}
+
+
+def _queue_dossier(row: dict[str, Any]) -> dict[str, Any]:
+    """`schemas.summary` from a queue row's values (`queues.ROW_FIELDS`) instead of a model object, but its
+    `status_label` (the language is the request's; the view sets it): computed once per cached page."""
+    tz = timezone.get_default_timezone()  # the API answers in the installation's zone (`local_iso`)
+
+    def iso(value: dt.datetime | None) -> str | None:
+        return value.astimezone(tz).isoformat() if value is not None else None
+
     return {
         "id": str(row["public_id"]),
         "code": row["code"],
         "status": row["status"],
-        "status_label": labels[row["status"]],
+        "status_label": None,
         "channel": CHANNEL_NAME[row["channel"]],
         "procedure": {"code": row["procedure__code"], "name": row["procedure__name"]},
         "applicant_name": row["applicant_name"],

@@ -38,6 +38,7 @@ import binascii
 import datetime as dt
 import heapq
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -773,6 +774,7 @@ class QueueRow:
     values: dict[str, Any]
     lane: str
     urgency: Urgency
+    shaped: Any = None  # `shape(values)` when queue_rows was given a shape (computed with the page, cached)
 
 
 @dataclass(frozen=True, slots=True)
@@ -803,10 +805,14 @@ def queue_rows(
     after: str | None = None,
     limit: int = 50,
     now: dt.datetime | None = None,
+    shape: Callable[[dict[str, Any]], Any] | None = None,
 ) -> RowPage:
     """`work_queue` for the API: the same page, as values (`ROW_FIELDS`), served from the page cache when
     it is on (`motcua.dossiers.queue_cache`). Only the rows are cached, never the urgency: due, left, late
-    and at risk are computed from the rows' moments at each read, so that a cached page is never late."""
+    and at risk are computed from the rows' moments at each read, so that a cached page is never late.
+    `shape`, when given, turns a row's values into what does not depend on the clock (the API's JSON of
+    the dossier); it runs when the page is computed and its result is cached with the page (a hit does not
+    redo it), so it must depend on nothing else than the values."""
     from motcua.dossiers import queue_cache  # noqa: PLC0415 (the cache imports this module)
 
     _require_role(user, role)
@@ -832,6 +838,7 @@ def queue_rows(
                     filters.procedure,
                     filters.channel,
                     filters.due_before.isoformat() if filters.due_before else None,
+                    f"{shape.__module__}.{shape.__qualname__}" if shape else None,
                 ),
             )
             cached = queue_cache.get(cache_key)
@@ -840,7 +847,10 @@ def queue_rows(
             user=user, role=role, filters=filters, order=order, after=after, limit=limit, now=now, units=units
         )
         values = _page_rows([pk for _key_, _lane, pk in keys.page])
-        entries = [(lane.name, lane.clock, values[pk]) for _sort_key, lane, pk in keys.page]
+        entries = [
+            (lane.name, lane.clock, values[pk], shape(values[pk]) if shape else None)
+            for _sort_key, lane, pk in keys.page
+        ]
         cached = (entries, keys.next_cursor, keys.statuses)
         hit = False
         if cache_key is not None:
@@ -864,8 +874,9 @@ def queue_rows(
                 now=now,
                 calendars=calendars,
             ),
+            shaped,
         )
-        for lane, clock, row in entries
+        for lane, clock, row, shaped in entries
     ]
     return RowPage(rows=rows, next_cursor=next_cursor, order=order, statuses=statuses, cached=hit)
 
