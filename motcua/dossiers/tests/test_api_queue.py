@@ -147,3 +147,25 @@ def test_a_bad_queue_cursor_is_refused(world: World) -> None:
 
     assert answer.status == 400
     assert answer.body["fields"] == {"cursor": "Dùng con trỏ của trang trước, với cùng cách sắp xếp."}
+
+
+def test_the_status_label_follows_the_request_language_on_a_cached_page(
+    world: World, waiting: dict[str, Dossier], settings: Any
+) -> None:
+    settings.MOTCUA = {**settings.MOTCUA, "QUEUE_CACHE": True}  # the page computed once, then read back
+    api = Api(world.intake_a)
+
+    labels = [
+        [
+            item["dossier"]["status_label"]
+            for item in api.get(QUEUE, {"role": "intake_officer"}, **h).body["items"]
+        ]
+        for h in (
+            {"Accept-Language": "vi"},
+            {"Accept-Language": "en"},
+            {"Accept-Language": "vi"},
+        )
+    ]
+
+    vi, en = "đã nộp, chờ tiếp nhận", "submitted, waiting for receipt"
+    assert labels == [[vi, vi], [en, en], [vi, vi]]
