@@ -271,6 +271,8 @@ MOTCUA = {
     "SMS_BACKEND": os.environ.get("SMS_BACKEND", "motcua.notifications.sms.ConsoleSmsBackend"),
     # The API's work-queue pages in the shared cache (motcua/dossiers/queue_cache.py): Redis only.
     "QUEUE_CACHE": env_bool("QUEUE_CACHE", bool(REDIS_URL)),
+    # the public lookup's answers in the shared cache (motcua/dossiers/lookup_cache.py); Redis only
+    "LOOKUP_CACHE": env_bool("LOOKUP_CACHE", bool(REDIS_URL)),
 }
 
 # Documents (issue 7): where files live, how long a signed download link lasts (docs/adr/0010-signatures.md).

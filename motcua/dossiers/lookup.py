@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from motcua.accounts.throttling import Rate, client_ip
 from motcua.catalog.models import Procedure
+from motcua.dossiers import lookup_cache
 from motcua.dossiers.codes import parse_code
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.models.dossier import lookup_secret_matches
@@ -114,22 +115,45 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 def public_status(*, code: str, secret: str) -> dict[str, Any] | None:
     """What the public may know of the dossier with this code and secret; None when either is wrong
-    (the caller answers the same 404 for both)."""
-    global _PUBLIC_SQL  # noqa: PLW0603 (built once per process, after the models are ready)
+    (the caller answers the same 404 for both). Served from the answer cache when it is on
+    (`motcua.dossiers.lookup_cache`)."""
     if parse_code(code) is None:
         return None
+    code = code.strip()
+    token = None
+    if lookup_cache.enabled():
+        cached, token = lookup_cache.read(code)
+        if cached is not None:
+            secret_hash, known = cached
+            return _labelled(known) if lookup_secret_matches(secret_hash, secret) else None
+    found = _query(code)
+    if found is None:
+        return None
+    secret_hash, known = found
+    if token is not None:
+        lookup_cache.store(code, token, found)
+    return _labelled(known) if lookup_secret_matches(secret_hash, secret) else None
+
+
+def _labelled(known: dict[str, Any]) -> dict[str, Any]:
+    """The answer with its status label in the request's language (not cached: languages differ)."""
+    return {**known, "status_label": str(Dossier.Status(known["status"]).label)}
+
+
+def _query(code: str) -> tuple[str, dict[str, Any]] | None:
+    """(the hash of the Form 01 secret, the answer without its status label), or None for no such code."""
+    global _PUBLIC_SQL  # noqa: PLW0603 (built once per process, after the models are ready)
     _PUBLIC_SQL = _PUBLIC_SQL or _public_sql()
     with connection.cursor() as cursor:
-        cursor.execute(_PUBLIC_SQL, [code.strip()])
+        cursor.execute(_PUBLIC_SQL, [code])
         rows = cursor.fetchall()
-    if not rows or not lookup_secret_matches(rows[0][2], secret):
+    if not rows:
         return None
     first = rows[0]
-    status = first[1]
-    return {
+    return first[2], {
         "code": first[0],
-        "status": status,
-        "status_label": str(Dossier.Status(status).label),
+        "status": first[1],
+        "status_label": None,  # `_labelled` fills it in, in this place of the answer
         "procedure": {"code": first[9], "name": first[10]},
         "receiving_unit": {"id": first[11], "name": first[12]},
         "competent_unit": {"id": first[13], "name": first[14]},
