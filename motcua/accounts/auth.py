@@ -7,9 +7,10 @@ A bearer header that is present but wrong is refused outright (401 JSON problem)
 to the session: revoked, expired, unknown tokens and tokens of deactivated accounts alike.
 """
 
+import functools
 import hmac
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from ninja.utils import check_csrf
 
 from motcua.accounts.models import ApiToken, User
 from motcua.core.errors import ApplicationError, PermissionDenied
+from motcua.core.rawsql import aware
 
 _TOKEN = re.compile(r"^mc_(?P<prefix>[0-9a-f]{8})_[A-Za-z0-9_-]{20,100}$")
 # `last_used_at` is written at most this often per token, not on every request.
@@ -31,6 +33,7 @@ class TokenRefused(ApplicationError):
     status = 401
 
 
+@functools.cache
 def _token_sql() -> str:
     """The owner's columns and the token's (as `token_*` extras) of the token with a given prefix."""
     token: Any = ApiToken._meta
@@ -48,37 +51,25 @@ def _token_sql() -> str:
     )
 
 
-_TOKEN_SQL = ""
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """An extra column's moment: PostgreSQL gives it aware, SQLite naive in UTC (as the ORM reads it)."""
-    if moment is None or timezone.is_aware(moment):
-        return moment
-    return timezone.make_aware(moment, UTC)
-
-
 def user_for_token(raw: str) -> User:
     """The owner of a valid bearer token; TokenRefused (401) otherwise.
 
     One raw query (the owner as a model with its fields converted, the token's columns as extras): every
     API request makes it, and built by the ORM it cost three times what the database takes to answer it.
     """
-    global _TOKEN_SQL  # noqa: PLW0603 (built once per process, after the models are ready)
-    _TOKEN_SQL = _TOKEN_SQL or _token_sql()
     match = _TOKEN.match(raw or "")
-    owner: Any = next(iter(User.objects.raw(_TOKEN_SQL, [match["prefix"]])), None) if match else None
+    owner: Any = next(iter(User.objects.raw(_token_sql(), [match["prefix"]])), None) if match else None
     if owner is None or not hmac.compare_digest(owner.token_key_hash, ApiToken.hash_token(raw)):
         raise TokenRefused(_("The API token is not valid."), code="invalid_token")
     now = timezone.now()
     if owner.token_revoked_at is not None:
         raise TokenRefused(_("The API token was revoked; ask for a new one."), code="token_revoked")
-    expires = _aware(owner.token_expires_at)
+    expires = aware(owner.token_expires_at)
     if expires is None or expires <= now:
         raise TokenRefused(_("The API token has expired; create a new one."), code="token_expired")
     if not owner.is_active:
         raise TokenRefused(_("The API token is not valid."), code="invalid_token")
-    last_used = _aware(owner.token_last_used_at)
+    last_used = aware(owner.token_last_used_at)
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=owner.token_id).update(last_used_at=now)
     user: User = owner

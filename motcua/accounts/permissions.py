@@ -8,6 +8,7 @@ LEGAL.md §9 (Ninh Bình QĐ 163/2025): communes administer their own users; the
 cover every commune below it; a grant never reaches a sibling unit.
 """
 
+import functools
 import operator
 from collections.abc import Iterable
 from functools import reduce
@@ -34,6 +35,7 @@ def is_superuser(user: Any) -> bool:
     return _is_active_user(user) and bool(user.is_superuser)
 
 
+@functools.cache
 def _grants_sql() -> str:
     grant, unit = RoleGrant._meta, Unit._meta
     role, path = grant.get_field("role").column, unit.get_field("path").column
@@ -45,22 +47,17 @@ def _grants_sql() -> str:
     )
 
 
-_GRANTS_SQL = ""
-
-
 def active_grants(user: Any) -> tuple[tuple[str, str], ...]:
     """(role, unit path) of the user's active grants; one query per user object, then cached on it.
 
     Plain SQL built once from the models' metadata: every staff request reads the grants, and through the
     ORM the query cost several times what the database takes to answer it."""
-    global _GRANTS_SQL  # noqa: PLW0603 (built once per process, after the models are ready)
     if not _is_active_user(user):
         return ()
     cached: tuple[tuple[str, str], ...] | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        _GRANTS_SQL = _GRANTS_SQL or _grants_sql()
         with connection.cursor() as cursor:
-            cursor.execute(_GRANTS_SQL, [user.pk])
+            cursor.execute(_grants_sql(), [user.pk])
             cached = tuple((role, path) for role, path in cursor.fetchall())
         setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached

@@ -10,7 +10,7 @@ Addresses in `MOTCUA["THROTTLE_EXEMPT_IPS"]` (load tests, a trusted gateway) are
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import math
 import time
 from typing import Any
@@ -19,10 +19,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
-from django.utils import timezone
 
 from motcua.accounts.throttling import Rate, client_ip
 from motcua.catalog.models import Procedure
+from motcua.core.rawsql import aware
 from motcua.dossiers import lookup_cache
 from motcua.dossiers.codes import parse_code
 from motcua.dossiers.models import Dossier, DossierStep
@@ -68,6 +68,7 @@ def lookup_retry_after(request: HttpRequest) -> int | None:
 _TIMES = ("submitted_at", "received_at", "appointment_at", "resolved_at", "returned_at", "ended_at")
 
 
+@functools.cache
 def _public_sql() -> str:
     """One round trip: the dossier's public columns, its procedure's and units' names, and one row per
     step done (none: one row of NULLs). Plain SQL: the lookup is the busiest public request, and building
@@ -103,16 +104,6 @@ def _public_sql() -> str:
     )
 
 
-_PUBLIC_SQL = ""
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """A moment read by plain SQL: PostgreSQL gives it aware; SQLite naive, in UTC (what the ORM does)."""
-    if moment is None or timezone.is_aware(moment):
-        return moment
-    return timezone.make_aware(moment, dt.UTC)
-
-
 def public_status(*, code: str, secret: str) -> dict[str, Any] | None:
     """What the public may know of the dossier with this code and secret; None when either is wrong
     (the caller answers the same 404 for both). Served from the answer cache when it is on
@@ -142,10 +133,8 @@ def _labelled(known: dict[str, Any]) -> dict[str, Any]:
 
 def _query(code: str) -> tuple[str, dict[str, Any]] | None:
     """(the hash of the Form 01 secret, the answer without its status label), or None for no such code."""
-    global _PUBLIC_SQL  # noqa: PLW0603 (built once per process, after the models are ready)
-    _PUBLIC_SQL = _PUBLIC_SQL or _public_sql()
     with connection.cursor() as cursor:
-        cursor.execute(_PUBLIC_SQL, [code])
+        cursor.execute(_public_sql(), [code])
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -157,9 +146,9 @@ def _query(code: str) -> tuple[str, dict[str, Any]] | None:
         "procedure": {"code": first[9], "name": first[10]},
         "receiving_unit": {"id": first[11], "name": first[12]},
         "competent_unit": {"id": first[13], "name": first[14]},
-        **{name: _aware(first[3 + index]) for index, name in enumerate(_TIMES)},
+        **{name: aware(first[3 + index]) for index, name in enumerate(_TIMES)},
         "steps_done": [
-            {"name": row[15], "unit": row[16], "finished_at": _aware(row[17])}
+            {"name": row[15], "unit": row[16], "finished_at": aware(row[17])}
             for row in rows
             if row[15] is not None
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as stdlib_calendar
+import functools
 import threading
 from collections import OrderedDict
 from datetime import date, datetime, time
@@ -75,6 +76,7 @@ def _build(national: WorkCalendar, own: WorkCalendar | None) -> Calendar:
     )
 
 
+@functools.cache
 def _versions_sql() -> str:
     meta: Any = WorkCalendar._meta
     column = {name: meta.get_field(name).column for name in ("is_national", "unit", "version")}
@@ -82,9 +84,6 @@ def _versions_sql() -> str:
         f"SELECT {meta.pk.column}, {column['is_national']}, {column['version']} "  # noqa: S608
         f"FROM {meta.db_table} WHERE {column['is_national']} OR {column['unit']} = %s"
     )
-
-
-_VERSIONS_SQL = ""
 
 
 def calendar_for_unit(*, unit: Any = None) -> Calendar:
@@ -96,11 +95,9 @@ def calendar_for_unit(*, unit: Any = None) -> Calendar:
     The check is plain SQL built once from the model's metadata: every work-queue page and every action
     makes it, and through the ORM it cost four times what the database takes to answer it.
     """
-    global _VERSIONS_SQL  # noqa: PLW0603 (built once per process, after the models are ready)
-    _VERSIONS_SQL = _VERSIONS_SQL or _versions_sql()
     unit_id = getattr(unit, "pk", unit)
     with connection.cursor() as cursor:
-        cursor.execute(_VERSIONS_SQL, [unit_id or 0])  # no unit has the key 0: the national row alone
+        cursor.execute(_versions_sql(), [unit_id or 0])  # no unit has the key 0: the national row alone
         rows = cursor.fetchall()
     national = next(((pk, str(version)) for pk, is_national, version in rows if is_national), None)
     if national is None:
