@@ -110,35 +110,23 @@ class Site:
             **changes,
         }
 
-    def manage(self, *args: str, timeout: float = 300) -> str:
-        """`manage.py *args` in this installation; its standard output (fails the test on an error)."""
+    def _run(self, argv: list[str], what: str, timeout: float) -> str:
+        """Run `argv` in this installation; its standard output (fails the test on an error)."""
         done = subprocess.run(
-            [PYTHON, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+            argv, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout, check=False
         )
         if done.returncode != 0:
-            pytest.fail(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
+            pytest.fail(f"{what} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
         return done.stdout
+
+    def manage(self, *args: str, timeout: float = 300) -> str:
+        """`manage.py *args` in this installation; its standard output (fails the test on an error)."""
+        return self._run([PYTHON, "manage.py", *args], f"manage.py {' '.join(args)}", timeout)
 
     def probe(self, command: str, *args: str, timeout: float = 300) -> Any:
         """`tests/faults/probe.py command *args` in this installation; the JSON it prints last."""
-        done = subprocess.run(
-            [PYTHON, "-m", "tests.faults.probe", command, *args],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        if done.returncode != 0:
-            pytest.fail(f"probe {command} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        output = self._run([PYTHON, "-m", "tests.faults.probe", command, *args], f"probe {command}", timeout)
+        return json.loads(output.strip().splitlines()[-1])
 
 
 def make_site(tmp_path: Path, database_url: str, **extra: str) -> Site:
