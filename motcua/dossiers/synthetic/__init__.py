@@ -33,8 +33,15 @@ from motcua.dossiers import queue_cache
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierComponent, DossierEvent, DossierStep
 from motcua.dossiers.synthetic.life import Player
-from motcua.dossiers.synthetic.rows import WORKER_STATE, Batch, Writer, build_batch, build_in_worker
-from motcua.dossiers.synthetic.world import BATCH, World, build_world, uniforms
+from motcua.dossiers.synthetic.rows import (
+    WORKER_STATE,
+    Batch,
+    Writer,
+    build_batch,
+    build_in_worker,
+    column_types,
+)
+from motcua.dossiers.synthetic.world import BATCH, build_world, uniforms
 from motcua.worktime.calendar import TZ
 
 # --- the whole run ------------------------------------------------------------------------------------------
@@ -58,35 +65,54 @@ Progress = Callable[[str, int, int], None]
 DEFER_INDEXES_FROM = 100_000
 
 
+# One receipt for the numbering: agency code, local day (ordinal), moment (POSIX seconds), dossier number.
+Receipt = tuple[str, int, int, int]
+
+
+def receipts(player: Player, seed: int, count: int, batch: int) -> list[Receipt]:
+    """Pass 1 for one batch: plays only the intake of its dossiers and says which are received, where and
+    when (pure: no database access)."""
+    found: list[Receipt] = []
+    first = batch * BATCH
+    for offset, row in enumerate(uniforms(seed, first, min(BATCH, count - first)).tolist()):
+        intake = player.intake(row)
+        if intake.received_at is None:
+            continue
+        day = intake.received_at.astimezone(TZ).date()
+        agency = intake.combo.receiving.code_on(day)
+        if agency is None:
+            raise ValueError(f"{intake.combo.receiving.name} has no agency code valid on {day:%d/%m/%Y}")
+        found.append((agency, day.toordinal(), int(intake.received_at.timestamp()), first + offset))
+    return found
+
+
+def receipts_in_worker(batch: int) -> list[Receipt]:
+    state = WORKER_STATE
+    return receipts(state["player"], state["seed"], state["count"], batch)
+
+
 def _assign_codes(
-    world: World, player: Player, seed: int, count: int, progress: Progress
+    batches: Iterable[list[Receipt]], count: int, progress: Progress
 ) -> dict[int, tuple[str, dt.date, int]]:
-    """Pass 1: the code of every dossier that will be received, numbered per agency and day in the order
-    of receipt, after the numbers already given (LEGAL.md §2: unique, daily, without gaps)."""
-    receipts: list[tuple[str, dt.date, dt.datetime, int]] = []
-    for first in range(0, count, BATCH):
-        size = min(BATCH, count - first)
-        for offset, row in enumerate(uniforms(seed, first, size).tolist()):
-            intake = player.intake(row)
-            if intake.received_at is None:
-                continue
-            day = intake.received_at.astimezone(TZ).date()
-            agency = intake.combo.receiving.code_on(day)
-            if agency is None:
-                raise ValueError(f"{intake.combo.receiving.name} has no agency code valid on {day:%d/%m/%Y}")
-            receipts.append((agency, day, intake.received_at, first + offset))
-        progress("plan", first + size, count)
-    receipts.sort()
+    """The code of every dossier that will be received, numbered per agency and day in the order of
+    receipt, after the numbers already given (LEGAL.md §2: unique, daily, without gaps)."""
+    found: list[Receipt] = []
+    for number, batch in enumerate(batches):
+        found += batch
+        progress("plan", min(count, (number + 1) * BATCH), count)
+    found.sort()
     taken = {
-        (agency, day): last
+        (agency, day.toordinal()): last
         for agency, day, last in DossierCodeSequence.objects.filter(
-            agency_code__in={agency for agency, *_rest in receipts}
+            agency_code__in={agency for agency, *_rest in found}
         ).values_list("agency_code", "day", "last_value")
     }
+    days: dict[int, dt.date] = {}
     codes: dict[int, tuple[str, dt.date, int]] = {}
-    for agency, day, _at, index in receipts:
-        number = taken.get((agency, day), 0) + 1
-        taken[(agency, day)] = number
+    for agency, ordinal, _at, index in found:
+        number = taken.get((agency, ordinal), 0) + 1
+        taken[(agency, ordinal)] = number
+        day = days.get(ordinal) or days.setdefault(ordinal, dt.date.fromordinal(ordinal))
         codes[index] = (agency, day, number)
     return codes
 
@@ -142,16 +168,25 @@ def _generate(
     report = progress or (lambda _phase, _done, _total: None)
     world = build_world(count=count, until=until, days=days)
     player = Player(world, seed)
-    codes = _assign_codes(world, player, seed, count, report)
     writer = Writer()
+    parallel = writer.postgres and jobs > 1
+    batches = range(math.ceil(count / BATCH))
+    # Pass 1, the intake of every dossier, in forked workers too: a pure function of (seed, i).
+    if parallel:
+        WORKER_STATE.update(player=player, seed=seed, count=count)
+        with multiprocessing.get_context("fork").Pool(processes=jobs) as planners:
+            codes = _assign_codes(planners.imap(receipts_in_worker, batches), count, report)
+        WORKER_STATE.clear()
+    else:
+        codes = _assign_codes((receipts(player, seed, count, batch) for batch in batches), count, report)
     trusted = False if check_keys else writer.trust_keys()
     bases = writer.bases()
+    types = column_types() if writer.postgres else None
     if defer_indexes is None:
         defer_indexes = count >= DEFER_INDEXES_FROM
     deferred = writer.defer_indexes() if defer_indexes else []
-    batches = range(math.ceil(count / BATCH))
-    if writer.postgres and jobs > 1:
-        WORKER_STATE.update(player=player, seed=seed, count=count, codes=codes, bases=bases)
+    if parallel:
+        WORKER_STATE.update(player=player, seed=seed, count=count, codes=codes, bases=bases, types=types)
         pool = multiprocessing.get_context("fork").Pool(processes=jobs)
         built: Iterable[Batch] = pool.imap(build_in_worker, batches)
     else:
@@ -164,7 +199,7 @@ def _generate(
                 count=count,
                 codes=codes,
                 bases=bases,
-                postgres=writer.postgres,
+                types=types,
             )
             for batch in batches
         )

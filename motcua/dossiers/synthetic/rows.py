@@ -8,16 +8,19 @@ input; values always travel as parameters or as COPY data.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import operator
-import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
+from psycopg import adapt, pq
+from psycopg._copy_base import format_row_binary
+from psycopg.types.json import set_json_dumps
 
 from motcua.dossiers.models import (
     Apology,
@@ -56,70 +59,28 @@ TABLES: list[tuple[str, type[Model]]] = [
     ("component", DossierComponent),
     ("coordinating", Dossier.coordinating_units.through),
 ]
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+# PostgreSQL's binary COPY file: the signature, the flags and the header extension's length, then the rows,
+# then the trailer (PostgreSQL documentation, "COPY", "Binary Format").
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+_BINARY_TRAILER = (-1).to_bytes(2, "big", signed=True)
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def dumps(value: Any) -> bytes:
+    """JSON as the services write it (UTF-8, compact, keys in order; moments in ISO 8601 with their offset,
+    as `datetime.isoformat` writes them): orjson, about twice as fast as the standard encoder here."""
+    return orjson.dumps(value)
 
 
-def _copy_text_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
-    return str(value)
-
-
-def _copy_json(value: Any) -> str:
-    text = _dumps(value)  # JSON has no raw tab or newline; its escapes start with a backslash
-    return text.replace("\\", "\\\\") if "\\" in text else text
-
-
-def _copy_datetime(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.datetime) else _copy_text_value(value)
-
-
-def _copy_bool(value: Any) -> str:
-    return ("t" if value else "f") if isinstance(value, bool) else _copy_text_value(value)
-
-
-def _copy_int(value: Any) -> str:
-    return str(value) if type(value) is int else _copy_text_value(value)
-
-
-def _copy_other(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return _copy_text_value(value)
-
-
-def _copy_value(convert: Callable[[Any], str], value: Any) -> str:
-    return "\\N" if value is None else convert(value)
-
-
-# How a value of each kind of field is written in COPY text (None is always `\N`).
-_COPY_CONVERTERS: dict[str, Callable[[Any], str]] = {
-    "JSONField": _copy_json,
-    "DateTimeField": _copy_datetime,
-    "BooleanField": _copy_bool,
-    "IntegerField": _copy_int,
-    "BigIntegerField": _copy_int,
-    "SmallIntegerField": _copy_int,
-    "PositiveIntegerField": _copy_int,
-    "PositiveSmallIntegerField": _copy_int,
-    "PositiveBigIntegerField": _copy_int,
-    "BigAutoField": _copy_int,
-    "AutoField": _copy_int,
-    "ForeignKey": _copy_int,
-    "CharField": _copy_text_value,
-    "TextField": _copy_text_value,
-}
+@functools.cache
+def _binary_adapters() -> adapt.AdaptersMap:
+    adapters = adapt.AdaptersMap(psycopg.adapters)
+    set_json_dumps(dumps, adapters)
+    return adapters
 
 
 @dataclass(frozen=True)
 class Layout:
-    """How the rows of one table are written: columns and the kind of each value."""
+    """How the rows of one table are written: columns, attribute names and the kind of each value."""
 
     table: str
     columns: list[str]
@@ -136,31 +97,29 @@ class Layout:
             [field.get_internal_type() for field in fields],
         )
 
-    def copy_text(self, rows: list[dict[str, Any]]) -> str:
-        """The rows in PostgreSQL's COPY text format (backslash, tab, newline and return escaped)."""
-        if not rows:
-            return ""
+    def copy_binary(self, rows: list[dict[str, Any]], types: dict[str, dict[str, int]]) -> bytes:
+        """The rows as a PostgreSQL binary COPY file. `types`: per table, the type oid of each column (read
+        from the database by `column_types`). Laid out by psycopg's C row formatter, the one
+        `Copy.write_row` uses, called here without a connection so that the forked workers can build the
+        payload (psycopg is pinned in requirements.txt): about a third of the CPU of the text format, and
+        PostgreSQL reads binary moments and numbers without parsing them."""
+        table_types = types[self.table]
+        transformer = adapt.Transformer(_binary_adapters())
+        transformer.set_dumper_types([table_types[column] for column in self.columns], pq.Format.BINARY)
         take = operator.itemgetter(*self.names)
-        converters = [_COPY_CONVERTERS.get(kind, _copy_other) for kind in self.kinds]
-        if len(converters) == 1:
-            convert = converters[0]
-            return "".join(f"{_copy_value(convert, row[self.names[0]])}\n" for row in rows)
-        lines = [
-            "\t".join(
-                [
-                    "\\N" if value is None else convert(value)
-                    for convert, value in zip(converters, take(row), strict=True)
-                ]
-            )
-            for row in rows
-        ]
-        lines.append("")
-        return "\n".join(lines)
+        out = bytearray(_BINARY_HEADER)
+        if len(self.names) == 1:
+            for row in rows:
+                format_row_binary((take(row),), transformer, out)
+        else:
+            for row in rows:
+                format_row_binary(take(row), transformer, out)
+        out += _BINARY_TRAILER
+        return bytes(out)
 
     def values(self, rows: list[dict[str, Any]]) -> list[list[Any]]:
         """The rows as SQLite parameters (Django's own adaptations of dates, times and UUIDs)."""
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        adapt = connection.ops.adapt_datetimefield_value
+        adapt_datetime = connection.ops.adapt_datetimefield_value
         result = []
         pairs = list(zip(self.names, self.kinds, strict=True))
         for row in rows:
@@ -169,9 +128,9 @@ class Layout:
                 item = row[name]
                 if item is not None:
                     if kind == "JSONField":
-                        item = dumps(item)
+                        item = dumps(item).decode()
                     elif kind == "DateTimeField":
-                        item = adapt(item)
+                        item = adapt_datetime(item)
                     elif kind == "DateField":
                         item = item.isoformat()
                     elif kind == "UUIDField":
@@ -179,6 +138,23 @@ class Layout:
                 value.append(item)
             result.append(value)
         return result
+
+
+def column_types() -> dict[str, dict[str, int]]:
+    """PostgreSQL: the type oid of every column of the bulk tables, as the database has them."""
+    tables = [model._meta.db_table for _name, model in TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, a.attname, a.atttypid "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE c.relname = ANY(%s) AND c.relnamespace = to_regnamespace(current_schema())::oid "
+            "AND a.attnum > 0 AND NOT a.attisdropped",
+            [tables],
+        )
+        found: dict[str, dict[str, int]] = {}
+        for table, column, oid in cursor.fetchall():
+            found.setdefault(str(table), {})[str(column)] = int(oid)
+    return found
 
 
 @dataclass
@@ -200,9 +176,10 @@ def build_batch(
     count: int,
     codes: dict[int, tuple[str, dt.date, int]],
     bases: dict[str, int],
-    postgres: bool,
+    types: dict[str, dict[str, int]] | None,
 ) -> Batch:
-    """Play the lives of batch `batch` and lay out its rows (pure: no database access)."""
+    """Play the lives of batch `batch` and lay out its rows (pure: no database access): binary COPY files
+    for PostgreSQL given its column `types`, parameters for SQLite without them."""
     first = batch * BATCH
     size = min(BATCH, count - first)
     ids = Ids(bases, batch)
@@ -229,7 +206,8 @@ def build_batch(
         rows = tables[name]
         if rows:
             layout = Layout.of(model, rows[0])
-            payloads.append((layout, layout.copy_text(rows) if postgres else layout.values(rows), len(rows)))
+            payload = layout.values(rows) if types is None else layout.copy_binary(rows, types)
+            payloads.append((layout, payload, len(rows)))
     counters: Counter[tuple[int, str, str]] = Counter()
     by_status: Counter[str] = Counter()
     last_codes: dict[tuple[str, dt.date], int] = {}
@@ -257,7 +235,7 @@ def build_in_worker(batch: int) -> Batch:
         count=state["count"],
         codes=state["codes"],
         bases=state["bases"],
-        postgres=True,
+        types=state["types"],
     )
 
 
@@ -322,7 +300,7 @@ class Writer:
                 listed = ", ".join(quote(column) for column in layout.columns)
                 table = quote(layout.table)
                 if self.postgres:
-                    with cursor.cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
+                    with cursor.cursor.copy(f"COPY {table} ({listed}) FROM STDIN (FORMAT BINARY)") as copy:
                         copy.write(payload)
                 else:
                     sql = f"INSERT INTO {table} ({listed}) VALUES ({', '.join(['%s'] * len(layout.columns))})"  # noqa: S608

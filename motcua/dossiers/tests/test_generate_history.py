@@ -4,7 +4,9 @@ with the dossier engine's, and services that go on from where the history stops;
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -257,32 +259,50 @@ def test_without_a_catalogue_the_command_asks_for_the_demo(world: World) -> None
     assert Dossier.objects.count() == 0
 
 
-def test_copy_text_escapes_what_postgresql_reads_as_control() -> None:
+def test_control_characters_json_moments_and_nulls_are_written_as_they_are() -> None:
+    """The binary COPY file (PostgreSQL) and the INSERT parameters (SQLite), through the writer."""
     layout = Layout(
-        "t",
+        "synthetic_roundtrip",
         ["a", "b", "c", "d", "e"],
         ["a", "b", "c", "d", "e"],
         ["CharField", "JSONField", "BooleanField", "IntegerField", "DateTimeField"],
     )
+    rows = [
+        {
+            "a": "tab\there\\back\nline\rend",
+            "b": {"note": 'say "hi"\n', "at": UNTIL},
+            "c": True,
+            "d": None,
+            "e": UNTIL,
+        },
+        {"a": "plain", "b": None, "c": False, "d": 7, "e": None},
+    ]
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        json_type, moment_type = ("jsonb", "timestamptz") if postgres else ("text", "datetime")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE synthetic_roundtrip "
+            f"(a varchar(100), b {json_type}, c boolean, d integer, e {moment_type})"
+        )
+        types = None
+        if postgres:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute "
+                "WHERE attrelid = 'synthetic_roundtrip'::regclass AND attnum > 0"
+            )
+            types = {"synthetic_roundtrip": dict(cursor.fetchall())}
+        payload = layout.values(rows) if types is None else layout.copy_binary(rows, types)
+        written = Writer().write(synthetic_rows.Batch([(layout, payload, 2)], Counter(), {}, Counter()))
+        cursor.execute("SELECT a, b, c, d, e FROM synthetic_roundtrip ORDER BY d NULLS FIRST")
+        found = cursor.fetchall()
 
-    text = layout.copy_text(
-        [
-            {
-                "a": "tab\there\\back\nline\rend",
-                "b": {"note": 'say "hi"\n'},
-                "c": True,
-                "d": None,
-                "e": UNTIL,
-            },
-            {"a": "plain", "b": None, "c": False, "d": 7, "e": None},
-        ]
-    )
-
-    assert text == (
-        'tab\\there\\\\back\\nline\\rend\t{"note":"say \\\\"hi\\\\"\\\\n"}\tt\t\\N\t'
-        "2026-12-18T16:00:00+07:00\n"
-        "plain\t\\N\tf\t7\t\\N\n"
-    )
+    assert written == {"synthetic_roundtrip": 2}
+    assert [(a, json.loads(b) if b else b, bool(c), d) for a, b, c, d, _e in found] == [
+        ("tab\there\\back\nline\rend", {"note": 'say "hi"\n', "at": "2026-12-18T16:00:00+07:00"}, True, None),
+        ("plain", None, False, 7),
+    ]
+    in_utc = UNTIL.astimezone(dt.UTC)  # SQLite holds naive moments in UTC
+    assert [row[4] for row in found] == [UNTIL if postgres else in_utc.replace(tzinfo=None), None]
 
 
 def _indexes() -> dict[str, dict[str, Any]]:
