@@ -1,5 +1,6 @@
 """Project-wide pytest plugins and fixtures."""
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -47,3 +48,17 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A throw-away redis-server for the tests that need the cache production runs (REDIS_URL)."""
+    from motcua.testing.servers import Redis  # noqa: PLC0415
+
+    if shutil.which("redis-server") is None:
+        pytest.fail("these tests need redis-server: apt-get install redis-server")
+    server = Redis()
+    if not server.url:
+        pytest.fail("redis-server did not start")
+    yield server.url
+    server.stop()

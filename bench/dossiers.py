@@ -62,11 +62,12 @@ import django  # noqa: E402
 django.setup()
 
 import psycopg  # noqa: E402
-from _support import Redis, free_port  # noqa: E402  (bench/ is the script's own folder on sys.path)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
+
+from motcua.testing.servers import Redis, free_port  # noqa: E402
 
 CLAIM_TABLE = "motcua_bench_claim"
 PROCEDURE_CODE = "9.999001.000.00.00.Y99"

@@ -77,9 +77,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from _support import Redis, free_port  # noqa: E402  (bench/ is the script's own folder on sys.path)
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
+
+from motcua.testing.servers import Redis, free_port  # noqa: E402
 
 DEFAULT_MIX = "lookup=35,search=12,procedure=8,submit=5,queue=20,act=12,dashboard=8"
 TASKS = ("lookup", "search", "procedure", "submit", "queue", "act", "dashboard")

@@ -33,3 +33,21 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def get_and_add(
+        self, key: str, add_key: str, value: Any, timeout: float | None = None
+    ) -> tuple[Any, Any]:
+        """`(get(key), get(add_key))` after `add(add_key, value, timeout)`, in one round trip (a pipeline of
+        GET, SET NX and GET, for any Redis version) instead of three."""
+        backend = self._cache
+        serializer = backend._serializer  # type: ignore[attr-defined]  # not in the stubs
+        pipeline = backend.get_client(write=True).pipeline(transaction=False)
+        pipeline.get(self.make_and_validate_key(key))
+        added = self.make_and_validate_key(add_key)
+        pipeline.set(added, serializer.dumps(value), ex=self.get_backend_timeout(timeout), nx=True)
+        pipeline.get(added)
+        found, _added, current = pipeline.execute()
+        return (
+            None if found is None else serializer.loads(found),
+            None if current is None else serializer.loads(current),
+        )

@@ -38,14 +38,18 @@ def _keys(code: str) -> tuple[str, str]:
 
 
 def read(code: str) -> tuple[Any, str]:
-    """(the stored answer if still valid else None, the token to store a new answer under)."""
+    """(the stored answer if still valid else None, the token to store a new answer under): one round trip
+    with `motcua.core.cache.RedisCache`, whether or not the code has a token yet."""
     answer_key, token_key = _keys(code)
-    found = cache.get_many([answer_key, token_key])
-    token = found.get(token_key)
-    if token is None:
-        cache.add(token_key, uuid.uuid4().hex, timeout=None)
-        return None, str(cache.get(token_key))
-    stored = found.get(answer_key)
+    get_and_add = getattr(cache, "get_and_add", None)
+    if get_and_add is not None:
+        stored, token = get_and_add(answer_key, token_key, uuid.uuid4().hex, timeout=None)
+    else:
+        found = cache.get_many([answer_key, token_key])
+        stored, token = found.get(answer_key), found.get(token_key)
+        if token is None:
+            cache.add(token_key, uuid.uuid4().hex, timeout=None)
+            return None, str(cache.get(token_key))
     if stored is not None and stored[0] == token:
         return stored[1], str(token)
     return None, str(token)

@@ -27,3 +27,26 @@ def test_a_replica_gets_its_own_client() -> None:
     assert writer.connection_pool.connection_kwargs["port"] == 1
     assert reader.connection_pool.connection_kwargs["port"] == 2
     assert backend._cache.get_client() is reader
+
+
+def test_get_and_add_reads_a_key_and_adds_another_in_one_round_trip(redis_url: str) -> None:
+    backend = RedisCache(redis_url, {"KEY_PREFIX": "t"})
+    backend.clear()
+    backend.set("answer", ("token-1", {"status": "processing"}))
+    calls = []
+    client = backend._cache.get_client(write=True)
+    real = client.pipeline
+    client.pipeline = lambda **kwargs: calls.append(kwargs) or real(**kwargs)
+
+    first = backend.get_and_add("answer", "token", "token-1", timeout=None)
+    second = backend.get_and_add("missing", "token", "token-2", timeout=None)
+    expiring = backend.get_and_add("answer", "short", "s", timeout=60)
+
+    assert first == (("token-1", {"status": "processing"}), "token-1")
+    assert second == (None, "token-1")  # added once: the second value is not stored
+    assert expiring == (("token-1", {"status": "processing"}), "s")
+    assert backend.get("token") == "token-1"
+    assert 0 < client.ttl(backend.make_and_validate_key("short")) <= 60
+    assert client.ttl(backend.make_and_validate_key("token")) == -1  # no expiry
+    assert len(calls) == 3
+    backend.clear()

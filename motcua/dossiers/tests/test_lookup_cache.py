@@ -18,8 +18,13 @@ from motcua.dossiers.tests.helpers import World, at, counter_received
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _cache_on(settings: Any) -> Iterator[None]:
+@pytest.fixture(autouse=True, params=["local memory", "redis"])
+def _cache_on(request: pytest.FixtureRequest, settings: Any) -> Iterator[None]:
+    """Each test with the tests' local-memory cache and with production's (a throw-away Redis: one round
+    trip per read, `RedisCache.get_and_add`)."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        settings.CACHES = {"default": {"BACKEND": "motcua.core.cache.RedisCache", "LOCATION": url}}
     settings.MOTCUA = {**settings.MOTCUA, "LOOKUP_CACHE": True}
     cache.clear()
     yield

@@ -1,4 +1,5 @@
-"""What the benchmarks share that needs no Django: a free local port and a throw-away Redis."""
+"""Local servers for the benchmarks and the tests (no Django needed): a free local port and a throw-away
+Redis."""
 
 import shutil
 import socket
