@@ -125,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off for the sake of connection poolers; its own cursors
+    # bind on the client and are never prepared anyway. The plain-SQL hot reads that bind on the server
+    # (the public lookup) are prepared once run this many times on a connection. Empty: never (behind a
+    # PgBouncer in transaction mode).
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_prepare) if _prepare else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

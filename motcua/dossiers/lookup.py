@@ -15,9 +15,11 @@ import math
 import time
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.http import HttpRequest
 
 from motcua.accounts.throttling import Rate, client_ip
@@ -69,12 +71,13 @@ _TIMES = ("submitted_at", "received_at", "appointment_at", "resolved_at", "retur
 
 
 @functools.cache
-def _public_sql() -> str:
-    """One round trip: the dossier's public columns, its procedure's and units' names, and one row per
-    step done (none: one row of NULLs). Plain SQL: the lookup is the busiest public request, and building
-    it with the ORM cost three times what the database takes to answer it; the names are scalar
-    subqueries, not joins, because PostgreSQL plans a join of six tables on every call in more time than
-    it runs it (docs/PERFORMANCE.md, "Public status lookup")."""
+def _public_sql(postgresql: bool) -> str:
+    """One round trip: the dossier's public columns, its procedure's and units' names, and the steps done.
+    On PostgreSQL one row, the steps as arrays (names, units' names, moments) in their order; elsewhere
+    one row per step done (none: one row of NULLs). Plain SQL: the lookup is the busiest public request,
+    and building it with the ORM cost three times what the database takes to answer it; the dossier's
+    names are scalar subqueries, not joins, so that planning stays cheap (and on PostgreSQL the statement
+    is prepared after a few calls: `_query`). See docs/PERFORMANCE.md, "Public status lookup"."""
 
     def table(model: Any) -> str:
         return str(model._meta.db_table)
@@ -91,16 +94,30 @@ def _public_sql() -> str:
         f"d.{column(d, name)}" for name in ("procedure", "receiving_unit", "competent_unit")
     )
     done = f"s.{column(s, 'dossier')} = d.{d._meta.pk.column} AND s.{column(s, 'finished_at')} IS NOT NULL"
-    step_unit = f"s.{column(s, 'unit')}"
     secret = column(d, "lookup_secret_hash")
+    step_name, step_unit, finished, sequence = (
+        f"s.{column(s, name)}" for name in ("name", "unit", "finished_at", "sequence")
+    )
     # Names from the models' metadata; the code is a parameter.
-    return (
-        f"SELECT d.{column(d, 'code')}, d.{column(d, 'status')}, d.{secret}, {times}, "  # noqa: S608
+    head = (
+        f"SELECT d.{column(d, 'code')}, d.{column(d, 'status')}, d.{secret}, {times}, "
         f"{named(Procedure, 'code', procedure)}, {named(Procedure, 'name', procedure)}, "
         f"{receiving}, {named(Unit, 'name', receiving)}, {competent}, {named(Unit, 'name', competent)}, "
-        f"s.{column(s, 'name')}, {named(Unit, 'name', step_unit)}, s.{column(s, 'finished_at')} "
-        f"FROM {table(d)} d LEFT JOIN {table(s)} s ON {done} "
-        f"WHERE d.{column(d, 'code')} = %s ORDER BY s.{column(s, 'sequence')}"
+    )
+    where = f"WHERE d.{column(d, 'code')} = %s"
+    if postgresql:
+        unit_name, unit_key = f"u.{column(Unit, 'name')}", f"u.{Unit._meta.pk.column}"
+        return (
+            f"{head}st.names, st.units, st.finished FROM {table(d)} d LEFT JOIN LATERAL ("  # noqa: S608
+            f"SELECT array_agg({step_name} ORDER BY {sequence}) AS names, "
+            f"array_agg({unit_name} ORDER BY {sequence}) AS units, "
+            f"array_agg({finished} ORDER BY {sequence}) AS finished "
+            f"FROM {table(s)} s LEFT JOIN {table(Unit)} u ON {unit_key} = {step_unit} WHERE {done}"
+            f") st ON TRUE {where}"
+        )
+    return (
+        f"{head}{step_name}, {named(Unit, 'name', step_unit)}, {finished} "
+        f"FROM {table(d)} d LEFT JOIN {table(s)} s ON {done} {where} ORDER BY {sequence}"
     )
 
 
@@ -133,12 +150,27 @@ def _labelled(known: dict[str, Any]) -> dict[str, Any]:
 
 def _query(code: str) -> tuple[str, dict[str, Any]] | None:
     """(the hash of the Form 01 secret, the answer without its status label), or None for no such code."""
-    with connection.cursor() as cursor:
-        cursor.execute(_public_sql(), [code])
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # A cursor that binds on the server: psycopg prepares a statement it has run a few times on a
+        # connection (`prepare_threshold`), so the lookup is planned once per connection, not per call
+        # (Django's own cursors bind on the client and are never prepared). Django's wrapper around it
+        # keeps the query logging and the execute wrappers.
+        connection.ensure_connection()
+        wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+        cursor = wrapper(psycopg.Cursor(connection.connection), connection)
+    else:
+        cursor = connection.cursor()
+    with cursor:
+        cursor.execute(_public_sql(postgresql), [code])
         rows = cursor.fetchall()
     if not rows:
         return None
     first = rows[0]
+    if postgresql:
+        steps = zip(first[15] or (), first[16] or (), first[17] or (), strict=True)
+    else:
+        steps = ((row[15], row[16], row[17]) for row in rows if row[15] is not None)
     return first[2], {
         "code": first[0],
         "status": first[1],
@@ -147,11 +179,7 @@ def _query(code: str) -> tuple[str, dict[str, Any]] | None:
         "receiving_unit": {"id": first[11], "name": first[12]},
         "competent_unit": {"id": first[13], "name": first[14]},
         **{name: aware(first[3 + index]) for index, name in enumerate(_TIMES)},
-        "steps_done": [
-            {"name": row[15], "unit": row[16], "finished_at": aware(row[17])}
-            for row in rows
-            if row[15] is not None
-        ],
+        "steps_done": [{"name": name, "unit": unit, "finished_at": aware(at)} for name, unit, at in steps],
     }
 
 

@@ -149,6 +149,25 @@ def test_a_lookup_is_one_query(forwarded: Dossier, django_assert_num_queries: An
     assert answer.status_code == 200
 
 
+def test_a_lookup_is_planned_once_per_connection(forwarded: Dossier, django_assert_num_queries: Any) -> None:
+    """On PostgreSQL the statement is prepared once psycopg has seen it a few times on the connection
+    (`prepare_threshold`); the answer stays the same, one query each time, on either database."""
+    from django.db import connection
+
+    answers = []
+    with django_assert_num_queries(8):
+        for _ in range(8):
+            answers.append(public_status(code=forwarded.code or "", secret=forwarded.lookup_secret))
+
+    assert answers[0] is not None and answers[0]["steps_done"][0]["name"] == "Thẩm định hồ sơ"
+    assert all(answer == answers[0] for answer in answers)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [statement for (statement,) in cursor.fetchall()]
+        assert any("LEFT JOIN LATERAL" in statement for statement in prepared)
+
+
 def test_the_answer_is_what_the_schema_gives(world: World, forwarded: Dossier) -> None:
     approved = services.dossier_approve(dossier=forwarded, actor=world.leader_a, at=at(7, 14))
     status = public_status(code=approved.code or "", secret=forwarded.lookup_secret)
