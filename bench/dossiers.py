@@ -38,7 +38,6 @@ import importlib.util
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -67,7 +66,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 
-from motcua.testing.servers import Redis, free_port  # noqa: E402
+from motcua.testing.servers import Gunicorn, Redis  # noqa: E402
 
 CLAIM_TABLE = "motcua_bench_claim"
 PROCEDURE_CODE = "9.999001.000.00.00.Y99"
@@ -176,12 +175,10 @@ def dossier_total() -> int:
 # --- the server -----------------------------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn serving motcua on a free local port."""
+class Server(Gunicorn):
+    """gunicorn serving motcua on a free local port, with the bench's database, Redis and page cache."""
 
     def __init__(self, workers: int, redis_url: str, *, queue_cache: bool = True) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
             "DATABASE_URL": conninfo(),
@@ -192,39 +189,7 @@ class Server:
             # the work-queue page cache (motcua/dossiers/queue_cache.py), on by default with Redis
             "QUEUE_CACHE": "1" if queue_cache and redis_url else "0",
         }
-        self.log = tempfile.NamedTemporaryFile(prefix="motcua-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "motcua.config.wsgi:application",
-                f"--workers={workers}",
-                f"--bind=127.0.0.1:{self.port}",
-                "--timeout=120",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
-        self.stop()
-        sys.exit(f"gunicorn did not start; see {self.log.name}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        super().__init__(workers, env, cwd=ROOT, log_prefix="motcua-bench-")
 
 
 def request(method: str, url: str, token: str, body: Any = None, **headers: str) -> tuple[int, Any]:

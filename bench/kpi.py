@@ -34,8 +34,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,6 +59,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from motcua.testing.servers import Gunicorn  # noqa: E402
 
 CLAIM_TABLE = "motcua_bench_kpi_claim"
 TARGET_MS = 200
@@ -198,52 +198,10 @@ def province_and_busiest_commune() -> tuple[Any, Any]:
 # --- the server -----------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
+def start_server(workers: int) -> Gunicorn:
     """gunicorn serving motcua on a free local port, as production does."""
-
-    def __init__(self, workers: int) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DB_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
-        self.log = tempfile.NamedTemporaryFile(prefix="motcua-bench-kpi-", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "motcua.config.wsgi:application",
-                f"--workers={workers}",
-                f"--bind=127.0.0.1:{self.port}",
-                "--timeout=120",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
-        self.stop()
-        sys.exit(f"gunicorn did not start; see {self.log.name}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+    env = {**os.environ, "DB_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING", "DEBUG": "0"}
+    return Gunicorn(workers, env, cwd=ROOT, log_prefix="motcua-bench-kpi-")
 
 
 def fetch(url: str, token: str) -> tuple[float, dict[str, Any]]:
@@ -340,7 +298,7 @@ def main() -> None:
         (f"province, {year - 1} (closed)", province, str(year - 1)),
         (f"commune, {year - 1} (closed)", commune, str(year - 1)),
     ]
-    server = Server(args.workers)
+    server = start_server(args.workers)
     results: list[tuple[str, str, int, float, int, list[float]]] = []
     try:
         reference_url = f"{server.url}/api/v1/accounts/me"

@@ -54,7 +54,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -80,7 +79,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
-from motcua.testing.servers import Redis, free_port  # noqa: E402
+from motcua.testing.servers import Gunicorn, Redis  # noqa: E402
 
 DEFAULT_MIX = "lookup=35,search=12,procedure=8,submit=5,queue=20,act=12,dashboard=8"
 TASKS = ("lookup", "search", "procedure", "submit", "queue", "act", "dashboard")
@@ -292,64 +291,20 @@ def prepare(lookups: int) -> Plan:
 # --- the server -------------------------------------------------------------------------------------------
 
 
-class Server:
+def start_server(workers: int, redis_url: str, static_root: Path) -> Gunicorn:
     """gunicorn serving motcua on a free port of 127.0.0.1, as production does, with a static root of its
     own holding the reference file."""
-
-    def __init__(self, workers: int, redis_url: str, static_root: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "DB_CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "WARNING",
-            "DEBUG": "0",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "THROTTLE_EXEMPT_IPS": "127.0.0.1",
-            "REDIS_URL": redis_url,
-            "STATIC_ROOT": str(static_root),
-        }
-        self.log = tempfile.NamedTemporaryFile(prefix="motcua-bench-load-", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "motcua.config.wsgi:application",
-                f"--workers={workers}",
-                f"--bind=127.0.0.1:{self.port}",
-                "--timeout=120",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                status, body = Client(self.port).call("GET", "/healthz")
-                if status == 503:  # up, but says what is wrong (e.g. a migration not applied yet)
-                    print(f"  warning: /healthz answers 503: {body}")
-                if status in {200, 503}:
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-            time.sleep(0.2)
-        self.stop()
-        sys.exit(f"gunicorn did not start; see {self.log.name}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        log = Path(self.log.name)
-        if log.exists() and log.stat().st_size == 0:
-            log.unlink()
-        elif log.exists():
-            print(f"  gunicorn's log: {log}")
+    env = {
+        **os.environ,
+        "DB_CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "THROTTLE_EXEMPT_IPS": "127.0.0.1",
+        "REDIS_URL": redis_url,
+        "STATIC_ROOT": str(static_root),
+    }
+    return Gunicorn(workers, env, cwd=ROOT, log_prefix="motcua-bench-load-")
 
 
 # --- the clients ------------------------------------------------------------------------------------------
@@ -742,7 +697,7 @@ def main() -> None:
     server = None
     crowd = {"clients": args.clients, "processes": args.processes}
     try:
-        server = Server(args.workers, redis.url, static_root)
+        server = start_server(args.workers, redis.url, static_root)
         # The reference: a static file as large as a lookup's answer, served by whitenoise.
         code, secret = plan.lookups[0]
         status, answer = Client(server.port).call(
@@ -752,7 +707,7 @@ def main() -> None:
             sys.exit(f"the lookup of {code} answered {status}: {answer}")
         (static_root / STATIC_NAME).write_text(json.dumps(answer))
         server.stop()
-        server = Server(args.workers, redis.url, static_root)  # whitenoise lists its files at start-up
+        server = start_server(args.workers, redis.url, static_root)  # whitenoise lists its files at start-up
         if args.mode in ("both", "mix"):
             mix = ", ".join(f"{name} {weight:g}" for name, weight in weights.items())
             print(f"\nThe mix ({mix}), {args.duration:g} s after a {args.warmup:g} s warm-up:")

@@ -20,6 +20,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
+        self.scripts: dict[int, Any] = {}  # per client: its `get_and_add` script
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # not in the stubs
@@ -37,17 +38,32 @@ class RedisCache(django_redis.RedisCache):
     def get_and_add(
         self, key: str, add_key: str, value: Any, timeout: float | None = None
     ) -> tuple[Any, Any]:
-        """`(get(key), get(add_key))` after `add(add_key, value, timeout)`, in one round trip (a pipeline of
-        GET, SET NX and GET, for any Redis version) instead of three."""
-        backend = self._cache
+        """`(get(key), get(add_key))` after `add(add_key, value, timeout)`: one command and one round trip
+        (a Lua script) instead of three."""
+        backend: RedisCacheClient = self._cache  # type: ignore[assignment]  # the client class set above
         serializer = backend._serializer  # type: ignore[attr-defined]  # not in the stubs
-        pipeline = backend.get_client(write=True).pipeline(transaction=False)
-        pipeline.get(self.make_and_validate_key(key))
-        added = self.make_and_validate_key(add_key)
-        pipeline.set(added, serializer.dumps(value), ex=self.get_backend_timeout(timeout), nx=True)
-        pipeline.get(added)
-        found, _added, current = pipeline.execute()
+        client = backend.get_client(write=True)
+        script = backend.scripts.get(id(client))
+        if script is None:  # (it loads itself into the server when the server does not know it)
+            script = backend.scripts.setdefault(id(client), client.register_script(_GET_AND_ADD))
+        expiry = self.get_backend_timeout(timeout)
+        found, current = script(
+            keys=[self.make_and_validate_key(key), self.make_and_validate_key(add_key)],
+            args=[serializer.dumps(value), "" if expiry is None else int(expiry)],
+        )
         return (
             None if found is None else serializer.loads(found),
             None if current is None else serializer.loads(current),
         )
+
+
+# KEYS: the key read, the key added; ARGV: the value added, its lifetime in seconds ("" for none). A key
+# missing is Lua's false, which Redis answers as nil.
+_GET_AND_ADD = """
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[2], ARGV[1], 'NX')
+else
+  redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[2])
+end
+return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
+"""

@@ -62,6 +62,7 @@ def request_context(
         _current.reset(token)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the text, run several times per request
 def normalize_ip(value: str | None) -> str | None:
     """The address in its canonical text form, or None when it is not an IP address."""
     if not value:
@@ -98,7 +99,18 @@ def _trusted(address: str, proxies: tuple[IpNetwork, ...]) -> bool:
 
 def client_address(request: HttpRequest) -> str | None:
     """The client's IP address in canonical form (None when REMOTE_ADDR is not an address): REMOTE_ADDR,
-    or behind a trusted proxy the right-most X-Forwarded-For entry that is not a trusted proxy."""
+    or behind a trusted proxy the right-most X-Forwarded-For entry that is not a trusted proxy. Worked
+    out once per request (the request context, the throttles and the audit trail each ask)."""
+    known = request.__dict__.get("_motcua_client_address", _UNKNOWN)
+    if known is _UNKNOWN:
+        known = request.__dict__["_motcua_client_address"] = _client_address(request)
+    return known
+
+
+_UNKNOWN = object()
+
+
+def _client_address(request: HttpRequest) -> str | None:
     peer = normalize_ip(request.META.get("REMOTE_ADDR"))
     proxies = trusted_proxies()
     if peer is None or not proxies or not _trusted(peer, proxies):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
@@ -167,6 +168,7 @@ def _query(code: str) -> tuple[str, dict[str, Any]] | None:
     if not rows:
         return None
     first = rows[0]
+    steps: Iterable[tuple[str, str | None, Any]]
     if postgresql:
         steps = zip(first[15] or (), first[16] or (), first[17] or (), strict=True)
     else:

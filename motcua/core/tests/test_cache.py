@@ -33,20 +33,24 @@ def test_get_and_add_reads_a_key_and_adds_another_in_one_round_trip(redis_url: s
     backend = RedisCache(redis_url, {"KEY_PREFIX": "t"})
     backend.clear()
     backend.set("answer", ("token-1", {"status": "processing"}))
-    calls = []
+    backend.get_and_add("warm", "warm-token", 1)  # the server learns the script
     client = backend._cache.get_client(write=True)
-    real = client.pipeline
-    client.pipeline = lambda **kwargs: calls.append(kwargs) or real(**kwargs)
+    commands = []
+    real = client.execute_command
+    client.execute_command = lambda *args, **kwargs: commands.append(args[0]) or real(*args, **kwargs)
 
     first = backend.get_and_add("answer", "token", "token-1", timeout=None)
     second = backend.get_and_add("missing", "token", "token-2", timeout=None)
     expiring = backend.get_and_add("answer", "short", "s", timeout=60)
+    number = backend.get_and_add("missing", "counter", 7)
 
     assert first == (("token-1", {"status": "processing"}), "token-1")
     assert second == (None, "token-1")  # added once: the second value is not stored
     assert expiring == (("token-1", {"status": "processing"}), "s")
+    assert number == (None, 7)
+    assert commands == ["EVALSHA"] * 4
+    client.execute_command = real
     assert backend.get("token") == "token-1"
     assert 0 < client.ttl(backend.make_and_validate_key("short")) <= 60
     assert client.ttl(backend.make_and_validate_key("token")) == -1  # no expiry
-    assert len(calls) == 3
     backend.clear()
