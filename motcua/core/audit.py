@@ -16,7 +16,7 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
@@ -110,46 +110,70 @@ def audit_log(
     object belongs to and the partition key of the chain; None puts the record in the global partition.
     Who and from where (IP, user agent, request id) come from the request context, if any.
     """
+    return audit_log_many(actor=actor, action=action, objects=[(obj, unit)], before=before, after=after)[0]
+
+
+def audit_log_many(
+    *,
+    actor: Any,
+    action: str,
+    objects: Sequence[tuple[models.Model, Any]],
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> list[AuditRecord]:
+    """`audit_log` for several objects at once, each with its unit: one record per object, chained exactly
+    as one call each in the given order would chain them, with one lock of the chain head, one insert and
+    one head update per partition (a page listing fifty dossiers costs three queries, not 150). The
+    records come back partition by partition, in the given order within each."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_log must run inside the transaction.atomic block that makes the change")
     if not _ACTION.match(action):
         raise ValueError(f"audit action must be a lower-case verb (slug), got {action!r}")
-    if obj.pk is None:
+    if any(obj.pk is None for obj, _unit in objects):
         raise ValueError("audit_log needs a saved object")
     # Round-trip through JSON so that the hash covers exactly what the database will give back.
     before = _as_stored_json(before)
     after = _as_stored_json(after)
 
     occurred_at = timezone.now()
-    partition_unit = _partition_unit(unit)
     partition_day = timezone.localdate(occurred_at)
     context = current_context()
     actor_id, actor_label = _actor(actor)
-
-    head = _lock_head(partition_unit, partition_day)
-    record = AuditRecord(
-        partition_unit=partition_unit,
-        partition_day=partition_day,
-        sequence=head.last_sequence + 1,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        object_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        before=before,
-        after=after,
-        changed_fields=changed_fields(before, after),
-        ip=context.ip if context else None,
-        user_agent=context.user_agent if context else "",
-        request_id=context.request_id if context else "",
-        prev_hash=head.last_hash or genesis_hash(partition_unit, partition_day),
-    )
-    record.hash = record.compute_hash()
-    record.save(force_insert=True)
-    AuditChainHead.objects.filter(pk=head.pk).update(last_sequence=record.sequence, last_hash=record.hash)
-    return record
+    records: list[AuditRecord] = []
+    by_partition: dict[int, list[models.Model]] = {}
+    for obj, unit in objects:
+        by_partition.setdefault(_partition_unit(unit), []).append(obj)
+    for partition_unit, partition_objects in by_partition.items():
+        head = _lock_head(partition_unit, partition_day)
+        sequence, previous = head.last_sequence, head.last_hash or genesis_hash(partition_unit, partition_day)
+        chained = []
+        for obj in partition_objects:
+            sequence += 1
+            record = AuditRecord(
+                partition_unit=partition_unit,
+                partition_day=partition_day,
+                sequence=sequence,
+                occurred_at=occurred_at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                object_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                before=before,
+                after=after,
+                changed_fields=changed_fields(before, after),
+                ip=context.ip if context else None,
+                user_agent=context.user_agent if context else "",
+                request_id=context.request_id if context else "",
+                prev_hash=previous,
+            )
+            record.hash = previous = record.compute_hash()
+            chained.append(record)
+        AuditRecord.objects.bulk_create(chained)
+        AuditChainHead.objects.filter(pk=head.pk).update(last_sequence=sequence, last_hash=previous)
+        records += chained
+    return records
 
 
 def _as_stored_json(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -196,6 +220,21 @@ def _lock_head(partition_unit: int, partition_day: datetime.date) -> AuditChainH
         except IntegrityError:
             continue
     raise RuntimeError(f"could not lock the audit chain head {partition_unit}/{partition_day}")
+
+
+def personal_data_listed(
+    *, actor: Any, objects: Sequence[tuple[models.Model, Any]], fields: Iterable[str]
+) -> list[AuditRecord]:
+    """`personal_data_viewed` for each object of a list shown to `actor` (with its unit), in one
+    transaction (`audit_log_many`)."""
+    with transaction.atomic():
+        return audit_log_many(
+            actor=actor,
+            action="view_personal_data",
+            objects=objects,
+            before=None,
+            after={"fields": sorted(fields)},
+        )
 
 
 def personal_data_viewed(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from motcua.core.audit import personal_data_viewed
+from motcua.core.audit import personal_data_listed, personal_data_viewed
 from motcua.core.models import AuditRecord
 from motcua.dossiers.models import Dossier
 
@@ -26,6 +26,8 @@ DOSSIER_PERSONAL_FIELDS = (
 # A component's file (the applicant's documents) and a slip (Forms 01–07 name and address the applicant).
 COMPONENT_FILE_FIELDS = ("components",)
 SLIP_FIELDS = ("slips",)
+# What a list of dossiers shows of each applicant (the service index's drill-down).
+LISTED_FIELDS = ("applicant_name",)
 # The applicant's data store as the counter proposes it (titles, numbers, issuing bodies of their papers).
 DATA_STORE_FIELDS = ("data_store",)
 
@@ -37,3 +39,20 @@ def dossier_personal_data_read(
     if dossier.applicant_id is not None and dossier.applicant_id == getattr(reader, "pk", None):
         return None
     return personal_data_viewed(actor=reader, obj=dossier, fields=fields, unit=dossier.competent_unit_id)
+
+
+def dossiers_listed(
+    *, reader: Any, dossier_ids: Iterable[int], fields: Iterable[str] = LISTED_FIELDS
+) -> list[AuditRecord]:
+    """Record that `reader` was shown `fields` of each listed dossier's applicant (one record per dossier,
+    in one transaction, a constant number of queries), except for the reader's own dossiers."""
+    reader_id = getattr(reader, "pk", None)
+    dossiers = Dossier.objects.filter(pk__in=list(dossier_ids)).only(
+        "pk", "code", "applicant_id", "competent_unit_id"
+    )
+    objects = [
+        (dossier, dossier.competent_unit_id)
+        for dossier in dossiers.order_by("pk")
+        if dossier.applicant_id is None or dossier.applicant_id != reader_id
+    ]
+    return personal_data_listed(actor=reader, objects=objects, fields=fields) if objects else []

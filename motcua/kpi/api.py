@@ -26,6 +26,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import PlainSerializer
 
 from motcua.accounts.auth import api_auth
+from motcua.dossiers.privacy import dossiers_listed
 from motcua.kpi import drilldown, permissions
 from motcua.kpi.facts import Period, Scope, dossier_totals, indicator_facts, parse_period, procedures_filter
 from motcua.kpi.forecast import forecast as build_forecast
@@ -334,6 +335,8 @@ def indicator_dossiers(request: HttpRequest, indicator: str, query: Query[DrillQ
         after=query.after,
         limit=query.limit,
     )
+    # The page names each dossier's applicant to a supervisor: logged (ND 13/2023).
+    dossiers_listed(reader=_user(request), dossier_ids=[row["dossier_id"] for row in page.rows])
     totals = dossier_totals(scope=Scope(unit=unit, procedures=procedures), period=period)
     numerator, denominator = indicator_facts(totals, accept_apology=accept)[indicator]
     if indicator == "2.2":

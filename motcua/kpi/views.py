@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 from motcua.catalog.models import Sector
 from motcua.core.errors import ApplicationError, NotFound
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.privacy import dossiers_listed
 from motcua.dossiers.selectors import dossier_events, dossier_get
 from motcua.kpi import drilldown, exports, permissions
 from motcua.kpi import facts as kpi_facts
@@ -325,6 +326,8 @@ def indicator_dossiers(request: HttpRequest, indicator: str) -> HttpResponse:
     except ApplicationError as error:
         context["error"] = error.message
         return render(request, "kpi/dossiers.html", context, status=error.status)
+    # The page names each dossier's applicant to a supervisor: logged (ND 13/2023).
+    dossiers_listed(reader=request.user, dossier_ids=[row["dossier_id"] for row in page.rows])
     totals = dossier_totals(
         scope=Scope(unit=selection.unit, procedures=selection.procedures), period=selection.period
     )

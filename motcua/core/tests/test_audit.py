@@ -14,7 +14,15 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from motcua.accounts.models import User
-from motcua.core.audit import audit_log, audit_trail_of, changed_fields, json_safe, snapshot
+from motcua.core.audit import (
+    audit_log,
+    audit_log_many,
+    audit_trail_of,
+    audit_verify,
+    changed_fields,
+    json_safe,
+    snapshot,
+)
 from motcua.core.context import RequestContextMiddleware, current_context, request_context
 from motcua.core.models import AppendOnlyError, AuditChainHead, AuditRecord, genesis_hash
 from motcua.organizations.models import Unit
@@ -189,6 +197,34 @@ def test_records_of_one_partition_form_a_chain_and_the_head_follows() -> None:
     assert len({record.hash for record in records}) == 3
     head = AuditChainHead.objects.get()
     assert (head.partition_unit, head.last_sequence, head.last_hash) == (UNIT, 3, records[2].hash)
+
+
+@pytest.mark.django_db
+def test_many_objects_are_chained_as_one_call_each_would_chain_them(django_assert_num_queries) -> None:
+    first, second = make_group("Tổ một"), make_group("Tổ hai")
+    before = audit_log(actor=None, action="create", obj=first, before=None, after={}, unit=UNIT)
+    objects = [(first, UNIT), (second, OTHER_UNIT), (second, UNIT), (first, UNIT)]
+
+    # per partition: lock, insert, head update; the new partition also creates its head (in a savepoint)
+    with django_assert_num_queries(9):
+        records = audit_log_many(
+            actor=None, action="view_personal_data", objects=objects, before=None, after={}
+        )
+
+    assert [(r.partition_unit, r.sequence, r.object_id) for r in records] == [
+        (UNIT, 2, str(first.pk)),
+        (UNIT, 3, str(second.pk)),
+        (UNIT, 4, str(first.pk)),
+        (OTHER_UNIT, 1, str(second.pk)),
+    ]
+    assert records[0].prev_hash == before.hash
+    assert [r.prev_hash for r in records[1:3]] == [records[0].hash, records[1].hash]
+    assert records[3].prev_hash == genesis_hash(OTHER_UNIT, records[3].partition_day)
+    assert all(record.hash == record.compute_hash() for record in AuditRecord.objects.all())
+    heads = dict(AuditChainHead.objects.values_list("partition_unit", "last_hash"))
+    assert heads == {UNIT: records[2].hash, OTHER_UNIT: records[3].hash}
+    report = audit_verify()
+    assert (report.records, report.findings) == (5, [])
 
 
 @pytest.mark.django_db

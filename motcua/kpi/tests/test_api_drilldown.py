@@ -163,3 +163,24 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client, world, late_one
             )
         counts.append(len(captured.captured_queries))
     assert counts[2] == counts[3]
+
+
+@pytest.mark.django_db
+def test_the_applicants_named_by_a_page_are_logged_as_personal_data_read(client, world, late_ones):
+    """ND 13/2023: each dossier whose applicant a page names to staff leaves a record (who, which field),
+    on the API and on the dashboard's page alike."""
+    from motcua.core.models import AuditRecord
+
+    client.force_login(world.leader_a)
+    params = {"unit": world.commune_a.pk, "period": "2026-12", "which": "missing"}
+    body = client.get(url(), params).json()
+    page = client.get("/chi-so/chi-tieu/2.1/ho-so/", params)
+
+    records = AuditRecord.objects.filter(action="view_personal_data").order_by("id")
+    listed = [str(dossier.pk) for dossier in late_ones]
+    assert [item["code"] for item in body["items"]] == [dossier.code for dossier in late_ones]
+    assert page.status_code == 200
+    assert [record.object_id for record in records] == listed * 2
+    assert {(record.actor_id, tuple(record.after["fields"])) for record in records} == {
+        (world.leader_a.pk, ("applicant_name",))
+    }
