@@ -12,7 +12,7 @@ drawn by numpy from the seed, so the history of one dossier is a pure function o
 plays only the intake of every dossier to learn when each was received, so that the codes
 (`{agency}-YYMMDD-NNNN`, LEGAL.md §2) are numbered per agency and day in the order of receipt, without
 gaps, after the codes the database already holds. The second pass plays each whole life and writes the
-rows in one transaction: COPY on PostgreSQL (psycopg's `cursor.copy()`), batched INSERTs on SQLite; then
+rows in one transaction: binary COPY on PostgreSQL (ADR 0012), batched INSERTs on SQLite; then
 the code sequences and the per-state counters (`DossierStatusCounter`) are raised by what was written.
 
 Not written: outbox rows, audit records, slips and notifications (a bulk load of the past, not actions),

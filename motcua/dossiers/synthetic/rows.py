@@ -1,4 +1,4 @@
-"""Laying out and writing the rows of a batch: COPY text on PostgreSQL, parameters on SQLite; the
+"""Laying out and writing the rows of a batch: binary COPY on PostgreSQL, parameters on SQLite; the
 counters and code sequences raised by what was written.
 
 The SQL here is built from table and column names of the models (quoted with `quote_name`), never from
@@ -159,7 +159,7 @@ def column_types() -> dict[str, dict[str, int]]:
 
 @dataclass
 class Batch:
-    """What one batch gives the writer: per table its layout and payload (COPY text or parameters),
+    """What one batch gives the writer: per table its layout and payload (binary COPY or parameters),
     and what the counters and code sequences must be raised by."""
 
     payloads: list[tuple[Layout, Any, int]]
