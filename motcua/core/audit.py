@@ -243,15 +243,7 @@ def personal_data_viewed(
     """Records that `actor` read personal data of `obj` (ND 13/2023 art. 27: processing of personal data is
     logged): which fields, by whom, from where and when, in the same hash chain as the changes. Nothing of
     the data itself is copied. Its own transaction: a read has none."""
-    with transaction.atomic():
-        return audit_log(
-            actor=actor,
-            action="view_personal_data",
-            obj=obj,
-            before=None,
-            after={"fields": sorted(fields)},
-            unit=unit,
-        )
+    return personal_data_listed(actor=actor, objects=[(obj, unit)], fields=fields)[0]
 
 
 def audit_trail_of(obj: models.Model) -> "models.QuerySet[AuditRecord]":

@@ -67,3 +67,16 @@ else
 end
 return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
 """
+
+
+def get_and_add(
+    cache: Any, key: str, add_key: str, value: Any, timeout: float | None = None
+) -> tuple[Any, Any]:
+    """`(cache.get(key), cache.get(add_key))` after `cache.add(add_key, value, timeout)`, for any Django
+    cache: one round trip with `RedisCache`, three calls with the others."""
+    method = getattr(cache, "get_and_add", None)
+    if method is not None:
+        return method(key, add_key, value, timeout)
+    cache.add(add_key, value, timeout=timeout)
+    found = cache.get_many([key, add_key])
+    return found.get(key), found.get(add_key)

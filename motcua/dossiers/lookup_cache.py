@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from motcua.core.cache import get_and_add
+
 PREFIX = "motcua:lookup-answer:"
 ANSWER_SECONDS = 300
 
@@ -41,15 +43,7 @@ def read(code: str) -> tuple[Any, str]:
     """(the stored answer if still valid else None, the token to store a new answer under): one round trip
     with `motcua.core.cache.RedisCache`, whether or not the code has a token yet."""
     answer_key, token_key = _keys(code)
-    get_and_add = getattr(cache, "get_and_add", None)
-    if get_and_add is not None:
-        stored, token = get_and_add(answer_key, token_key, uuid.uuid4().hex, timeout=None)
-    else:
-        found = cache.get_many([answer_key, token_key])
-        stored, token = found.get(answer_key), found.get(token_key)
-        if token is None:
-            cache.add(token_key, uuid.uuid4().hex, timeout=None)
-            return None, str(cache.get(token_key))
+    stored, token = get_and_add(cache, answer_key, token_key, uuid.uuid4().hex, timeout=None)
     if stored is not None and stored[0] == token:
         return stored[1], str(token)
     return None, str(token)

@@ -253,6 +253,20 @@ def test_the_command_refuses_bad_arguments(world: World, arguments: list[str], m
         call_command("generate", *arguments)
 
 
+def test_a_broken_unique_rule_is_a_clear_error(
+    world: World, catalogue: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from motcua.dossiers.management.commands import generate as command
+
+    def duplicate(**kwargs: Any) -> None:
+        raise IntegrityError('could not create unique index "dossiers_dossier_code_key"')
+
+    monkeypatch.setattr(command, "generate", duplicate)
+    with pytest.raises(CommandError, match="nothing was written: the rows break a unique rule"):
+        call_command("generate", "--dossiers", "5", "--no-progress")
+    assert Dossier.objects.count() == 0
+
+
 def test_without_a_catalogue_the_command_asks_for_the_demo(world: World) -> None:
     with pytest.raises(CommandError, match="load the demo first: motcua demo"):
         call_command("generate", "--dossiers", "5", "--no-progress")

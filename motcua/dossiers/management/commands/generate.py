@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.dossiers.synthetic import generate
@@ -104,6 +104,8 @@ class Command(BaseCommand):
                 )
         except ValueError as error:
             raise CommandError(f"{error}; load the demo first: motcua demo") from None
+        except IntegrityError as error:  # a unique index built again after the load found a duplicate
+            raise CommandError(f"nothing was written: the rows break a unique rule ({error})") from None
         elapsed = time.monotonic() - started
         states = ", ".join(f"{status} {number:,}" for status, number in report.by_status.items())
         self.stdout.write(
