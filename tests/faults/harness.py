@@ -10,6 +10,7 @@ Django code runs in those processes only; `probe` runs `tests/faults/probe.py` f
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import random
@@ -324,7 +325,8 @@ class Client:
     """JSON over HTTP as one user (bearer token), retrying each request until it has a real answer.
 
     Retried with the same headers (so the same Idempotency-Key): connection errors (the server is down or
-    died mid-request), 5xx, and 409 "idempotency_in_progress". Gives up after `give_up` seconds."""
+    died mid-request, even after the headers of its answer), 5xx, and 409 "idempotency_in_progress".
+    Gives up after `give_up` seconds."""
 
     def __init__(self, base_url: str, token: str, *, give_up: float = 120) -> None:
         self.base_url, self.token, self.give_up = base_url.rstrip("/"), token, give_up
@@ -357,7 +359,8 @@ class Client:
             attempts += 1
             try:
                 status, got, content = self._once(method, path, data, headers)
-            except (OSError, ConnectionError) as error:  # refused, reset, dropped, timed out
+            # refused, reset, dropped, timed out; or killed between the answer's headers and its body
+            except (OSError, http.client.HTTPException) as error:
                 problem = f"{type(error).__name__}"
             else:
                 try:
